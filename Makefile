@@ -1,0 +1,66 @@
+# vsd-tutorial: `make demo` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# torch is pinned to the CPU build kept on this project's machines; GPU users: install your CUDA torch into
+# $(VENV) first (any torch >= 2.1 satisfies the package), then run make.
+TORCH ?= torch==2.13.0
+DEPS := settings.ini setup.py pyproject.toml
+
+.PHONY: install install-dev demo test sync-check nbtest pytest readme benchmarks train-prior train-judge clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(DEPS) | $(BIN)/python
+	$(BIN)/pip install -q "$(TORCH)" || $(BIN)/pip install -q torch
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(DEPS) $(VENV)/.installed
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## the main job on the embedded toy default: samples of the shipped toy prior as a PNG grid
+demo: install
+	$(BIN)/vsd-tutorial sample-prior "a red cube" "an orange cone" "a green cylinder" "a blue sphere" \
+	    "a purple torus" "a yellow cube, side view" --n 8 --guidance 7.5 --steps 50 --out outputs/demo
+	@echo "demo results: outputs/demo/grid.png (one row per prompt)"
+
+## every test: notebooks/library in sync, all notebooks (fast settings), pytest
+test: install-dev sync-check nbtest pytest
+
+# notebooks are the source: fail when nbdev_export or nbdev_clean would change a tracked file
+sync-check: install-dev
+	@before="$$(git status --porcelain -- nbs vsd_tutorial; git diff -- nbs vsd_tutorial | md5sum)"; \
+	PATH="$(abspath $(BIN)):$$PATH" nbdev_export && PATH="$(abspath $(BIN)):$$PATH" nbdev_clean; \
+	after="$$(git status --porcelain -- nbs vsd_tutorial; git diff -- nbs vsd_tutorial | md5sum)"; \
+	if [ "$$before" != "$$after" ]; then \
+	  echo "error: the library or the notebooks were out of sync; nbdev_export/nbdev_clean changed:"; \
+	  git status --short -- nbs vsd_tutorial; exit 1; fi; echo "notebooks and library in sync"
+
+nbtest: install-dev
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbdev_test --n_workers 1 --timing
+
+pytest: install-dev
+	$(BIN)/python -m pytest -q tests
+
+## README.md is generated from nbs/index.ipynb
+readme: install-dev
+	$(BIN)/jupyter nbconvert --to markdown --stdout nbs/index.ipynb 2>/dev/null | sed '/^<!-- WARNING/d' > README.md
+
+benchmarks: install
+	$(BIN)/python benchmarks/prior_quality.py
+
+## reproduce the shipped weights (about an hour and a few minutes on a 2-core CPU)
+train-prior: install
+	$(BIN)/python -m vsd_tutorial.toy.train --out vsd_tutorial/weights/toy_prior --steps 4000 --n-images 30000
+train-judge: install
+	$(BIN)/python -m vsd_tutorial.toy.judge --out vsd_tutorial/weights/toy_judge
+
+clean:
+	rm -rf $(VENV) outputs _proc _docs
