@@ -40,7 +40,7 @@ setuptools.setup(
     include_package_data=True,
     package_data={'vsd_tutorial': ['weights/*/*', 'weights/*/*/*']},
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, '3d': ['nerfacc==0.5.3', 'trimesh', 'xatlas']},
+    extras_require={'dev': dev_requirements},
     python_requires='>=' + min_python,
     zip_safe=False,
     entry_points={'console_scripts': console_scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
