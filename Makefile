@@ -51,14 +51,14 @@ pytest: install-dev
 
 ## README.md is generated from nbs/index.ipynb
 readme: install-dev
-	$(BIN)/jupyter nbconvert --to markdown --stdout nbs/index.ipynb 2>/dev/null | sed '/^<!-- WARNING/d' > README.md
+	$(BIN)/jupyter nbconvert --to markdown --TemplateExporter.exclude_output=True --stdout nbs/index.ipynb 2>/dev/null > README.md
 
 benchmarks: install
 	$(BIN)/python benchmarks/prior_quality.py
 
 ## reproduce the shipped weights (about an hour and a few minutes on a 2-core CPU)
 train-prior: install
-	$(BIN)/python -m vsd_tutorial.toy.train --out vsd_tutorial/weights/toy_prior --steps 4000 --n-images 30000
+	$(BIN)/python -m vsd_tutorial.toy.train --out vsd_tutorial/weights/toy_prior --steps 5500 --n-images 30000
 train-judge: install
 	$(BIN)/python -m vsd_tutorial.toy.judge --out vsd_tutorial/weights/toy_judge
 

@@ -42,7 +42,7 @@ def _save_atomic(prior:ToyPrior, path:Path, dtype=torch.float16):
     tmp.rename(path)
     shutil.rmtree(old, ignore_errors=True)
 
-def train_toy_prior(out, steps:int=5000, batch_size:int=48, lr:float=1e-3, n_images:int=40000, res:int=32,
+def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_images:int=30000, res:int=32,
                     seed:int=0, ema_decay:float=0.999, p_uncond:float=0.1, p_no_view:float=0.2, snr_gamma:float=5.0,
                     warmup:int=200, ckpt_every:int=250, resume:bool=False, progress:bool=True, threads:int|None=None):
     "Train the toy prior; EMA weights go to `out` (fp16 safetensors), the resumable state to `out`/../train_state.pt."
@@ -116,8 +116,8 @@ def main(argv=None):
     "Command-line entry point: `python -m vsd_tutorial.toy.train`."
     ap = argparse.ArgumentParser(prog='python -m vsd_tutorial.toy.train', description='Train the toy text-to-image prior.')
     ap.add_argument('--out', default='vsd_tutorial/weights/toy_prior', help='output folder for the EMA weights')
-    ap.add_argument('--steps', type=int, default=5000); ap.add_argument('--batch-size', type=int, default=48)
-    ap.add_argument('--lr', type=float, default=1e-3); ap.add_argument('--n-images', type=int, default=40000)
+    ap.add_argument('--steps', type=int, default=5500); ap.add_argument('--batch-size', type=int, default=48)
+    ap.add_argument('--lr', type=float, default=1e-3); ap.add_argument('--n-images', type=int, default=30000)
     ap.add_argument('--seed', type=int, default=0); ap.add_argument('--ckpt-every', type=int, default=250)
     ap.add_argument('--threads', type=int, default=None); ap.add_argument('--resume', action='store_true')
     a = ap.parse_args(argv)
