@@ -44,8 +44,9 @@ def _save_atomic(prior:ToyPrior, path:Path, dtype=torch.float16):
 
 def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_images:int=30000, res:int=32,
                     seed:int=0, ema_decay:float=0.999, p_uncond:float=0.1, p_no_view:float=0.2, snr_gamma:float=5.0,
-                    warmup:int=200, ckpt_every:int=250, resume:bool=False, progress:bool=True, threads:int|None=None):
-    "Train the toy prior; EMA weights go to `out` (fp16 safetensors), the resumable state to `out`/../train_state.pt."
+                    warmup:int=200, ckpt_every:int=250, resume:bool=False, progress:bool=True, threads:int|None=None,
+                    stop_after:int|None=None):
+    "Train the toy prior; EMA weights go to `out` (fp16), the resumable state beside it. `stop_after`: checkpoint and stop there."
     from diffusers.training_utils import EMAModel
     from tqdm.auto import tqdm
     for name, v in (('steps', steps), ('batch_size', batch_size), ('n_images', n_images), ('ckpt_every', ckpt_every)):
@@ -69,8 +70,9 @@ def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_ima
         log, step = st['log'], st['step']
     data = make_dataset(n_images, res=res, seed=seed, progress=progress)
     images, scenes = data['images'], data['scenes']
-    rng = np.random.default_rng([seed, step])
-    gen = torch.Generator().manual_seed(seed * 100003 + step)
+    rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
+    if step and 'rng' in st:                  # continue the random streams exactly where they stopped
+        rng.bit_generator.state = st['rng']; gen.set_state(st['gen'])
     t0 = time.time() - (log['seconds'][-1] if log['seconds'] else 0)
     T = prior.num_train_timesteps
     ema_prior = copy.deepcopy(prior).eval()
@@ -79,7 +81,8 @@ def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_ima
         ema.copy_to(list(ema_prior.unet.parameters()) + list(ema_prior.text_encoder.parameters()))
         _save_atomic(ema_prior, out)
         torch.save(dict(unet=prior.unet.state_dict(), text_encoder=prior.text_encoder.state_dict(), opt=opt.state_dict(),
-                        sched=sched.state_dict(), ema=ema.state_dict(), log=log, step=step), str(state_path) + '.tmp')
+                        sched=sched.state_dict(), ema=ema.state_dict(), log=log, step=step,
+                        rng=rng.bit_generator.state, gen=gen.get_state()), str(state_path) + '.tmp')
         Path(str(state_path) + '.tmp').replace(state_path)
         (out / 'train_log.json').write_text(json.dumps(dict(log, config=dict(steps=steps, batch_size=batch_size, lr=lr,
             n_images=n_images, seed=seed, ema_decay=ema_decay, snr_gamma=snr_gamma, p_uncond=p_uncond,
@@ -107,7 +110,8 @@ def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_ima
         bar.update(1); bar.set_postfix(loss=f'{running:.4f}')
         if step % 25 == 0 or step == steps:
             log['loss'].append(running); log['step'].append(step); log['seconds'].append(time.time() - t0)
-        if step % ckpt_every == 0 or step == steps: checkpoint()
+        if step % ckpt_every == 0 or step == steps or step == stop_after: checkpoint()
+        if step == stop_after: break
     bar.close()
     return ToyPrior.from_pretrained(out)
 
