@@ -1,6 +1,6 @@
 """Quality of the shipped toy prior, judged by the shipped toy judge.
 
-    python benchmarks/prior_quality.py [--n 16] [--guidance 7.5] [--steps 50] [--sampler ddim]
+    python benchmarks/prior_quality.py [--n 16] [--guidance 7.5] [--steps 50] [--sampler ddpm|ddim]
 
 Prints per-prompt shape/colour accuracy and the hidden-mode split, the means, and the sampling speed."""
 import argparse, json, time
@@ -11,17 +11,18 @@ from vsd_tutorial.toy.judge import ToyJudge, evaluate_prior, summarise, judge_ac
 ap = argparse.ArgumentParser()
 ap.add_argument('--n', type=int, default=16); ap.add_argument('--guidance', type=float, default=7.5)
 ap.add_argument('--steps', type=int, default=50); ap.add_argument('--seed', type=int, default=0)
+ap.add_argument('--sampler', choices=('ddpm', 'ddim'), default='ddpm')
 ap.add_argument('--json', default=None, help='also write the results here')
 a = ap.parse_args()
 prior, judge = ToyPrior.from_pretrained(), ToyJudge.load()
 print('judge held-out accuracy:', {k: f'{v:.1%}' for k, v in judge_accuracy(judge).items()})
 t0 = time.time()
-rows = evaluate_prior(prior, judge, n=a.n, guidance_scale=a.guidance, steps=a.steps, seed=a.seed, progress=True)
+rows = evaluate_prior(prior, judge, n=a.n, guidance_scale=a.guidance, steps=a.steps, seed=a.seed, sampler=a.sampler, progress=True)
 dt = time.time() - t0
 print(f"\n{'prompt':20s} {'shape':>6s} {'colour':>6s} {'tall':>6s}")
 for r in rows: print(f"{r['prompt']:20s} {r['shape_acc']:6.0%} {r['colour_acc']:6.0%} {r['tall_frac']:6.0%}")
 s = summarise(rows)
-print(f"\nguidance {a.guidance}, {a.steps} DDIM steps, {a.n} samples x {len(rows)} prompts on {torch.get_num_threads()} threads")
+print(f"\nguidance {a.guidance}, {a.steps} {a.sampler.upper()} steps, {a.n} samples x {len(rows)} prompts on {torch.get_num_threads()} threads")
 print(f"shape accuracy {s['shape_acc']:.1%} (worst prompt {s['min_shape_acc']:.0%}), colour accuracy {s['colour_acc']:.1%} "
       f"(worst {s['min_colour_acc']:.0%}), tall fraction {s['tall_frac']:.1%} (per prompt {s['tall_frac_range'][0]:.0%}-{s['tall_frac_range'][1]:.0%})")
 print(f"sampling: {dt / (a.n * len(rows)):.3f} s per image ({dt:.0f} s in all)")

@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument('--n', type=int, default=8, help='samples per prompt')
     s.add_argument('--guidance', type=float, default=7.5, help='classifier-free guidance scale')
     s.add_argument('--steps', type=int, default=50, help='sampling steps')
-    s.add_argument('--sampler', choices=('ddim', 'ddpm'), default='ddim', help='DDIM or ancestral (DDPM) sampling')
+    s.add_argument('--sampler', choices=('ddpm', 'ddim'), default='ddpm', help='ancestral (DDPM, default) or DDIM sampling')
     s.add_argument('--seed', type=int, default=0); s.add_argument('--out', default='outputs/samples')
     s.add_argument('--prior', default=None, help='a toy prior folder (default: the shipped one)')
     s.add_argument('--device', default=None, help='cpu or cuda (default: cuda when present)')

@@ -133,9 +133,9 @@ class DiffusionPrior(nn.Module):
 
     # --- sampling
     @torch.no_grad()
-    def sample(self, prompts, n:int=1, guidance_scale:float=7.5, steps:int=50, sampler:str='ddim', seed:int=0,
+    def sample(self, prompts, n:int=1, guidance_scale:float=7.5, steps:int=50, sampler:str='ddpm', seed:int=0,
                eta:float=0.0, progress:bool=False) -> torch.Tensor:
-        "Draw `n` images per prompt: (len(prompts)*n, 3, H, W) in [0,1]. `sampler` is 'ddim' or 'ddpm' (ancestral)."
+        "Draw `n` images per prompt: (len(prompts)*n, 3, H, W) in [0,1]. `sampler` is 'ddpm' (ancestral) or 'ddim'."
         from diffusers import DDIMScheduler, DDPMScheduler
         from tqdm.auto import tqdm
         if isinstance(prompts, str): prompts = [prompts]
@@ -149,7 +149,8 @@ class DiffusionPrior(nn.Module):
         x = torch.randn(len(emb), *self.latent_shape, generator=g).to(self.device)
         for t in tqdm(sched.timesteps, desc='sampling', disable=not progress, leave=False):
             eps = self.predict_noise(x, t.to(self.device), emb, guidance_scale, null)
-            kw = dict(eta=eta) if sampler == 'ddim' else {}
+            # DDIM must rebuild ε from the *clipped* x0, or CFG-amplified ε errors survive the clipping (see below)
+            kw = dict(eta=eta, use_clipped_model_output=True) if sampler == 'ddim' else {}
             x = sched.step(eps, t, x, generator=g, **kw).prev_sample
         return self.decode_latents(x)
 

@@ -129,13 +129,13 @@ if __name__ == '__main__': main()
 
 # %% ../../nbs/04_toy_classifier.ipynb #83bf81a9
 def evaluate_prior(prior, judge:ToyJudge, n:int=16, guidance_scale:float=7.5, steps:int=50, seed:int=0,
-                   shapes=SHAPES, colours=tuple(COLOURS), progress:bool=False, return_images:bool=False):
+                   shapes=SHAPES, colours=tuple(COLOURS), sampler:str='ddpm', progress:bool=False, return_images:bool=False):
     "Per-prompt judge scores of prior samples: a list of dicts (prompt, shape_acc, colour_acc, tall_frac)."
     from tqdm.auto import tqdm
     rows, all_imgs = [], []
     prompts = [(s, c) for s in shapes for c in colours]
     for k, (s, c) in enumerate(tqdm(prompts, desc='prompts', disable=not progress)):
-        imgs = prior.sample(object_prompt(c, s), n=n, guidance_scale=guidance_scale, steps=steps, seed=seed + k)
+        imgs = prior.sample(object_prompt(c, s), n=n, guidance_scale=guidance_scale, steps=steps, seed=seed + k, sampler=sampler)
         p = judge.predict(imgs)
         rows.append(dict(prompt=object_prompt(c, s),
                          shape_acc=(p['shape'].argmax(-1) == SHAPES.index(s)).float().mean().item(),
