@@ -125,7 +125,8 @@ def main(argv=None):
 
 # %% ../../nbs/04_toy_classifier.ipynb #af782169
 #| eval: false
-if __name__ == '__main__': main()
+import sys
+if __name__ == '__main__' and 'ipykernel' not in sys.modules: main()   # not when a notebook runs this cell
 
 # %% ../../nbs/04_toy_classifier.ipynb #83bf81a9
 def evaluate_prior(prior, judge:ToyJudge, n:int=16, guidance_scale:float=7.5, steps:int=50, seed:int=0,

@@ -133,4 +133,5 @@ def main(argv=None):
 
 # %% ../../nbs/03_train_toy_prior.ipynb #5921c4f9
 #| eval: false
-if __name__ == '__main__': main()
+import sys
+if __name__ == '__main__' and 'ipykernel' not in sys.modules: main()   # not when a notebook runs this cell
