@@ -105,7 +105,7 @@ class GMMPrior:
     def decode_latents(self, x): return x
 
     def alpha_sigma(self, t):
-        ab = self.alphas_cumprod[t.long()].reshape(-1, *([1] * 1))
+        ab = self.alphas_cumprod[t.long()].reshape(-1, 1)
         return ab.sqrt(), (1 - ab).sqrt()
     def add_noise(self, x0, noise, t):
         a, s = self.alpha_sigma(t)
