@@ -103,6 +103,20 @@ class LoRAEpsPhi(nn.Module):
         if self.cond_embedding is not None: self.cond_embedding.load_state_dict(load_file(path / 'cond_embedding.safetensors'))
         return self
 
+    def state_dict_lora(self) -> dict:
+        "The trainable state (LoRA matrices, condition embedding) as one flat dict of tensors, for checkpoints."
+        from peft.utils import get_peft_model_state_dict
+        sd = {f'unet.{k}': v for k, v in get_peft_model_state_dict(self.prior.unet, adapter_name=self.adapter).items()}
+        if self.cond_embedding is not None: sd.update({f'cond.{k}': v for k, v in self.cond_embedding.state_dict().items()})
+        return sd
+
+    def load_state_dict_lora(self, sd:dict):
+        "Restore what `state_dict_lora` returned."
+        from peft.utils import set_peft_model_state_dict
+        set_peft_model_state_dict(self.prior.unet, {k[5:]: v for k, v in sd.items() if k.startswith('unet.')}, adapter_name=self.adapter)
+        if self.cond_embedding is not None: self.cond_embedding.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith('cond.')})
+        return self
+
     def remove(self):
         "Take the adapters out of the prior's U-Net again."
         self.prior.unet.delete_adapters(self.adapter)
