@@ -22,7 +22,7 @@ class ParticleConfig:
     "Everything that defines a stage-1 run (saved in every checkpoint)."
     prompt: str = 'a red cube'
     method: str = 'vsd'            # 'vsd' or 'sds'
-    particles: int = 4
+    particles: int|None = None     # None: 4 for VSD, 1 for SDS
     steps: int = 400
     seed: int = 0
     guidance: float|None = None    # None: 7.5 for VSD, 100 for SDS (the paper's values)
@@ -39,6 +39,7 @@ class ParticleConfig:
 
     def __post_init__(self):
         if self.method not in ('vsd', 'sds'): raise UserError(f"unknown method {self.method!r}; choose 'vsd' or 'sds'")
+        if self.particles is None: self.particles = 4 if self.method == 'vsd' else 1
         for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank'): check_positive(k, getattr(self, k))
         for k in ('lr', 'lora_lr'):
             if not (math.isfinite(getattr(self, k)) and getattr(self, k) > 0): raise UserError(f"{k} must be a positive number, got {getattr(self, k)}")
