@@ -25,11 +25,11 @@ $(VENV)/.installed-dev: $(DEPS) $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## the main job on the embedded toy default: samples of the shipped toy prior as a PNG grid
+## the main job on the embedded toy default: 4 VSD particles of a toy prompt (about 2 minutes on a 2-core CPU)
 demo: install
-	$(BIN)/vsd-tutorial sample-prior "a red cube" "an orange cone" "a green cylinder" "a blue sphere" \
-	    "a purple torus" "a yellow cube, side view" --n 8 --guidance 7.5 --steps 50 --out outputs/demo
-	@echo "demo results: outputs/demo/grid.png (one row per prompt)"
+	rm -rf outputs/demo
+	$(BIN)/vsd-tutorial generate "a red cube" --method vsd --particles 4 --seed 0 --out outputs/demo
+	@echo "demo results: outputs/demo/grid.png (particles x turntable views), outputs/demo/turntable.gif, outputs/demo/metrics.json"
 
 ## every test: notebooks/library in sync, all notebooks (fast settings), pytest
 test: install-dev sync-check nbtest pytest

@@ -54,12 +54,12 @@ def cmd_generate(a):
     from vsd_tutorial.priors import ToyPrior
     from vsd_tutorial.particles import ParticleConfig
     from vsd_tutorial.pipeline import generate
-    kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample') if getattr(a, k) is not None}
+    kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
     cfg = ParticleConfig(a.prompt, **kw)                          # validates every setting before any work
     prior = ToyPrior.from_pretrained(a.prior, device=a.device)
     for v in ('front', 'side', 'back', 'overhead'): prior.tokenize(f'{cfg.prompt}, {v} view')
-    out = _out_dir(a.out)
+    out = Path(a.out)
     m = generate(prior, cfg, out, resume=a.resume, checkpoint_every=a.checkpoint_every)
     acc = f", judge accuracy {m['accuracy']:.0%}, modes {m['modes']}" if 'accuracy' in m else ''
     print(f"{cfg.method.upper()} x{cfg.particles} done in {m['seconds']:.0f} s{acc}\n"
@@ -96,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--seed', type=int, default=0)
     g.add_argument('--guidance', type=float, default=None, help='CFG scale (default 7.5 for VSD, 100 for SDS)')
     g.add_argument('--lr', type=float, default=None, help='learning rate of the particles')
-    g.add_argument('--supersample', type=int, default=None, help='render at 32*s pixels and pool to 32')
+    g.add_argument('--supersample', type=int, default=None, help='render at 32*s pixels and pool to 32 (default 1)')
+    g.add_argument('--grid-res', type=int, default=None, help='voxels per side of each particle\'s grid (default 32)')
+    g.add_argument('--samples', type=int, default=None, help='samples per ray (default 64)')
     g.add_argument('--no-anneal', action='store_true', help='keep t ~ U(0.02, 0.98) for the whole run')
     g.add_argument('--out', default='outputs/generate'); g.add_argument('--resume', action='store_true', help='continue the run in --out')
     g.add_argument('--checkpoint-every', type=int, default=50)

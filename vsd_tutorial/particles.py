@@ -31,7 +31,7 @@ class ParticleConfig:
     lora_rank: int = 4
     grid_res: int = 32
     res: int = 32                  # the prior's resolution
-    supersample: int = 2           # render res*supersample pixels, average-pool to res
+    supersample: int = 1           # render res*supersample pixels, average-pool to res (ablation in 24_text_to_3d)
     samples: int = 64              # samples per ray
     anneal: float|None = 0.5       # fraction of the run after which t ~ U(0.02, 0.5); None: never
     view_prompts: bool = True      # append ', front view' ... to the prompt

@@ -39,7 +39,8 @@ def generate(prior, config:ParticleConfig, out, resume:bool=False, checkpoint_ev
     ck = out / 'checkpoints' / 'last.pt'
     if resume and not ck.exists(): raise UserError(f'nothing to resume: no checkpoint at {ck}')
     if not resume and ck.exists(): raise UserError(f'{out} already holds a run; pass --resume to continue it or choose another --out')
-    (out / 'checkpoints').mkdir(parents=True, exist_ok=True)
+    try: (out / 'checkpoints').mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise UserError(f'cannot create --out {out}: {e.strerror}') from None
     snapshot_every = snapshot_every or max(1, config.steps // 20)
     po = ParticleOptimizer(prior, config)
     snaps = []
