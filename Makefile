@@ -55,6 +55,7 @@ readme: install-dev
 
 benchmarks: install
 	$(BIN)/python benchmarks/prior_quality.py
+	$(BIN)/python benchmarks/stage1.py
 
 ## reproduce the shipped weights (about an hour and a few minutes on a 2-core CPU)
 train-prior: install

@@ -129,8 +129,14 @@ def evaluate_field(field:GridField, prompt:str, judge=None, n_views:int=8) -> di
              silhouette_iou=float(np.mean([q['silhouette_iou'] for q in m['particles']])))
     return m
 
+_SPREAD = {}
 def _real_feature_spread(judge, shape, colour, n:int=16) -> float:
     "Mean pairwise distance of view-averaged judge features of real toy objects (both modes), the diversity unit."
+    key = (id(judge), shape, colour, n)
+    if key not in _SPREAD: _SPREAD[key] = _feature_spread(judge, shape, colour, n)
+    return _SPREAD[key]
+
+def _feature_spread(judge, shape, colour, n):
     from vsd_tutorial.toy.world import Primitive, render_primitive, MODES
     cams = turntable_cameras(8)
     feats = []
