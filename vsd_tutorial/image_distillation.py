@@ -8,17 +8,18 @@ import time, math
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .core import UserError, check_positive, seed_everything
+from .core import UserError, check_positive, seed_everything, image_grid
 from .guidance import sds_grad, vsd_grad, grad_injection_loss, TimestepSampler
-from .lora import LoRAEpsPhi
+from .lora import LoRAEpsPhi, ATTENTION_PROJECTIONS, CONV_LAYERS
 
 # %% auto #0
-__all__ = ['distill_images', 'chroma', 'frechet_distance', 'mean_pairwise', 'judge_images', 'DistillationViewer']
+__all__ = ['EPS_PHI_KINDS', 'distill_images', 'FullEpsPhi', 'make_eps_phi', 'chroma', 'frechet_distance', 'mean_pairwise',
+           'judge_images', 'DistillationViewer']
 
 # %% ../nbs/12_image_distillation.ipynb #0ab47cc4
 def distill_images(prior, prompt:str, method:str='vsd', n:int=8, steps:int=500, guidance_scale:float=7.5,
                    lr:float=0.03, lora_lr:float=1e-3, lora_rank:int=4, anneal:float|None=0.5, seed:int=0,
-                   snapshots:int=10, progress:bool=False) -> dict:
+                   snapshots:int=10, progress:bool=False, eps_phi:str='lora') -> dict:
     "Optimise `n` images for `prompt` with SDS or VSD: dict(images (n,3,H,W), snapshots [(step, images)], seconds)."
     from tqdm.auto import trange
     check_positive('n', n); check_positive('steps', steps)
@@ -29,7 +30,8 @@ def distill_images(prior, prompt:str, method:str='vsd', n:int=8, steps:int=500, 
     theta = (0.1 * torch.randn(n, *prior.latent_shape, generator=g)).to(prior.device).requires_grad_()
     opt = torch.optim.Adam([theta], lr=lr)
     sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=int(anneal * steps) if anneal else None)
-    phi = LoRAEpsPhi(prior, rank=lora_rank, cond_dim=None).train_mode() if method == 'vsd' else None
+    if eps_phi not in EPS_PHI_KINDS: raise UserError(f"unknown eps_phi {eps_phi!r}; choose one of {', '.join(EPS_PHI_KINDS)}")
+    phi = make_eps_phi(prior, eps_phi, lora_rank) if method == 'vsd' else None
     phi_opt = torch.optim.AdamW(phi.lora_parameters(), lr=lora_lr) if phi else None
     every = max(1, steps // snapshots) if snapshots else 0
     snaps, t0 = [(0, prior.decode_latents(theta.detach()).clamp(0, 1))] if snapshots else [], time.time()
@@ -48,7 +50,30 @@ def distill_images(prior, prompt:str, method:str='vsd', n:int=8, steps:int=500, 
     finally:
         if phi is not None: phi.remove()          # leave the prior as we found it
     return dict(images=prior.decode_latents(theta.detach()), snapshots=snaps, seconds=time.time() - t0,
-                method=method, guidance_scale=guidance_scale, prompt=prompt)
+                method=method, guidance_scale=guidance_scale, prompt=prompt, eps_phi=eps_phi if method == 'vsd' else None)
+
+EPS_PHI_KINDS = ('lora', 'lora+conv', 'full')
+
+class FullEpsPhi(torch.nn.Module):
+    "ε_φ as a full trainable copy of the prior's U-Net (the paper's alternative to LoRA; 2× the U-Net's memory)."
+    def __init__(self, prior):
+        import copy
+        super().__init__()
+        self.prior, self.unet = prior, copy.deepcopy(prior.unet).requires_grad_(True)
+    def lora_parameters(self): return list(self.unet.parameters())
+    def forward(self, x_t, t, emb, cond=None): return self.unet(x_t, t, encoder_hidden_states=emb).sample
+    def loss(self, x0, emb, cond=None, generator=None):
+        x0 = x0.detach()
+        t = torch.randint(0, self.prior.num_train_timesteps, (len(x0),), generator=generator).to(x0.device)
+        noise = torch.randn(x0.shape, generator=generator).to(x0)
+        return (self(self.prior.add_noise(x0, noise, t), t, emb) - noise).pow(2).mean()
+    def remove(self): self.unet = None
+
+def make_eps_phi(prior, kind:str='lora', rank:int=4):
+    "ε_φ for image distillation: 'lora' (attention, the paper's), 'lora+conv' (also the convolutions) or 'full' (a U-Net copy)."
+    if kind == 'full': return FullEpsPhi(prior)
+    targets = ATTENTION_PROJECTIONS + (CONV_LAYERS if kind == 'lora+conv' else [])
+    return LoRAEpsPhi(prior, rank=rank, cond_dim=None, target_modules=targets).train_mode()
 
 # %% ../nbs/12_image_distillation.ipynb #2618368b
 def chroma(images): return (images.clamp(0, 1).amax(1) - images.clamp(0, 1).amin(1)).mean().item()

@@ -11,10 +11,11 @@ import torch.nn as nn
 from .core import UserError
 
 # %% auto #0
-__all__ = ['ATTENTION_PROJECTIONS', 'CameraEmbedding', 'LoRAEpsPhi']
+__all__ = ['ATTENTION_PROJECTIONS', 'CONV_LAYERS', 'CameraEmbedding', 'LoRAEpsPhi']
 
 # %% ../nbs/11a_lora.ipynb #b56bcc13
 ATTENTION_PROJECTIONS = ['to_q', 'to_k', 'to_v', 'to_out.0']
+CONV_LAYERS = ['conv1', 'conv2', 'conv_shortcut', 'time_emb_proj', 'proj_in', 'proj_out']   # ResNet blocks and transformer in/out
 
 class CameraEmbedding(nn.Module):
     "Linear(cond_dim, D) -> SiLU -> Linear(D, D), the last layer zero-initialised."
@@ -27,11 +28,13 @@ class CameraEmbedding(nn.Module):
 class LoRAEpsPhi(nn.Module):
     "ε_φ(x_t, t, y, c): peft LoRA adapters on `prior.unet` plus an optional condition (camera) embedding."
     adapter = 'vsd_lora'
-    def __init__(self, prior, rank:int=4, alpha:float|None=None, cond_dim:int|None=16, p_null:float=0.1):
+    def __init__(self, prior, rank:int=4, alpha:float|None=None, cond_dim:int|None=16, p_null:float=0.1,
+                 target_modules:list|None=None):
         from peft import LoraConfig
         super().__init__()
         self.prior, self.rank, self.cond_dim, self.p_null = prior, rank, cond_dim, p_null
-        self.config = LoraConfig(r=rank, lora_alpha=alpha or rank, init_lora_weights=True, target_modules=ATTENTION_PROJECTIONS)
+        self.config = LoraConfig(r=rank, lora_alpha=alpha or rank, init_lora_weights=True,
+                                 target_modules=target_modules or ATTENTION_PROJECTIONS)
         unet = prior.unet
         if self.adapter in getattr(unet, 'peft_config', {}): raise UserError('this prior already carries a VSD LoRA')
         unet.add_adapter(self.config, adapter_name=self.adapter)
@@ -46,6 +49,7 @@ class LoRAEpsPhi(nn.Module):
 
     def train_mode(self):
         "Make the LoRA parameters trainable (the rest of the prior stays frozen)."
+        self.trainable = True
         for p in self.lora_parameters(): p.requires_grad_(True)
         return self
 
@@ -59,6 +63,10 @@ class LoRAEpsPhi(nn.Module):
         finally:
             unet.class_embedding = None
             unet.disable_adapters()
+            # peft's disable also sets requires_grad=False on the LoRA weights; autograd then silently drops their
+            # gradients in a backward that runs after this context closed (the ε_φ loss does exactly that). Undo it.
+            if getattr(self, 'trainable', False):
+                for p in self.lora_parameters(): p.requires_grad_(True)
 
     def forward(self, x_t, t, emb, cond=None, guidance_scale:float=1.0):
         "ε_φ(x_t, t, y, c); `cond` (B, cond_dim) or None for the null condition."
