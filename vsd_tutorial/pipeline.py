@@ -17,7 +17,7 @@ from .views import turntable_cameras, make_cameras
 
 # %% auto #0
 __all__ = ['SNAPSHOT_CAMERA', 'generate', 'to_uint8_t', 'parse_toy_prompt', 'evaluate_field', 'write_results', 'load_run',
-           'ParticleGallery', 'plt_subplots']
+           'ParticleGallery']
 
 # %% ../nbs/24_text_to_3d.ipynb #b151a49f
 SNAPSHOT_CAMERA = dict(azimuth=30., elevation=15., distance=1.25, fovy=50.)
@@ -90,13 +90,13 @@ def parse_toy_prompt(prompt:str):
     shape = next((w for w in words if w in SHAPES), None); colour = next((w for w in words if w in COLOURS), None)
     return (shape, colour) if shape and colour else None
 
-def evaluate_field(field:GridField, prompt:str, judge=None, n_views:int=8) -> dict:
+def evaluate_field(field:GridField, prompt:str, judge=None, n_views:int=8, views:dict|None=None) -> dict:
     "Judge every particle from `n_views` turntable views: per-particle and overall accuracy, mode, diversity, IoU, background."
     from vsd_tutorial.toy.judge import ToyJudge, HEADS
     from vsd_tutorial.toy.world import Primitive, render_primitive, MODES
     parsed = parse_toy_prompt(prompt)
     cams = turntable_cameras(n_views)
-    views = render_views(field, cams, res=64)
+    views = views or render_views(field, cams, res=64)                          # reuse renders when given
     rgb, alpha = views['rgb'].clamp(0, 1), views['opacity'][:, :, 0]              # (n,V,3,64,64), (n,V,64,64)
     m = dict(particles=[])
     if parsed is None: return m
@@ -138,7 +138,6 @@ def _real_feature_spread(judge, shape, colour, n:int=16) -> float:
 
 def _feature_spread(judge, shape, colour, n):
     from vsd_tutorial.toy.world import Primitive, render_primitive, MODES
-    cams = turntable_cameras(8)
     feats = []
     for k in range(n):
         prim = Primitive(shape, colour, MODES[k % 2])
@@ -152,14 +151,15 @@ def write_results(field:GridField, config:ParticleConfig, out, judge=None, gif_f
     "Write particle_I/view_J.png, grid.png, turntable.gif and return the evaluation."
     import imageio.v3 as iio
     out = Path(out)
-    views = render_views(field, turntable_cameras(8), res=64)['rgb'].clamp(0, 1)       # (n,8,3,64,64)
+    rendered = render_views(field, turntable_cameras(8), res=64)
+    views = rendered['rgb'].clamp(0, 1)                                                 # (n,8,3,64,64)
     for i in range(field.n):
         for j in range(views.shape[1]): save_image(views[i, j], out / f'particle_{i}' / f'view_{j}.png')
     save_image(image_grid(views.flatten(0, 1), nrow=views.shape[1]), out / 'grid.png', scale=2)
     spin = render_views(field, turntable_cameras(gif_frames), res=64)['rgb'].clamp(0, 1)   # (n,F,3,64,64)
     frames = [to_uint8(image_grid(spin[:, f], nrow=field.n)) for f in range(gif_frames)]
     iio.imwrite(out / 'turntable.gif', np.stack(frames), duration=80, loop=0)
-    return dict(config=asdict(config), **evaluate_field(field, config.prompt, judge))
+    return dict(config=asdict(config), **evaluate_field(field, config.prompt, judge, views=rendered))
 
 # %% ../nbs/24_text_to_3d.ipynb #0a7fd365
 def load_run(out) -> tuple:
@@ -189,11 +189,14 @@ class ParticleGallery:
     def from_run(cls, out): _, field, snaps = load_run(out); return cls(field, snaps)
 
     def _show(self, out, images):
+        import matplotlib.pyplot as plt
         from IPython.display import display
+        if images.dtype == torch.uint8: images = images.float() / 255
         with out:
             out.clear_output(wait=True)
-            fig, ax = plt_subplots(len(images)); ax.imshow(image_grid(images.float() / 255 if images.dtype == torch.uint8 else images, nrow=len(images)).permute(1, 2, 0)); ax.axis('off')
-            display(fig); import matplotlib.pyplot as plt; plt.close(fig)
+            fig, ax = plt.subplots(figsize=(1.6 * len(images) + 0.4, 1.8))
+            ax.imshow(image_grid(images, nrow=len(images)).permute(1, 2, 0)); ax.axis('off')
+            display(fig); plt.close(fig)
 
     def on_camera(self, change=None):
         "Render every particle from the slider's camera."
@@ -209,7 +212,3 @@ class ParticleGallery:
     def _ipython_display_(self):
         from IPython.display import display
         self.on_camera(); self.on_step(); display(self.widget)
-
-def plt_subplots(n):
-    import matplotlib.pyplot as plt
-    return plt.subplots(figsize=(1.6 * n + 0.4, 1.8))
