@@ -10,7 +10,7 @@ import torch
 from .core import UserError, check_positive
 from .guidance import sds_grad, vsd_grad, grad_injection_loss, TimestepSampler
 from .lora import LoRAEpsPhi
-from .renderer import GridField, render
+from .renderer import GridField, render, occupancy_grids, update_occupancy
 from .views import sample_cameras, camera_condition
 
 # %% auto #0
@@ -36,6 +36,7 @@ class ParticleConfig:
     anneal: float|None = 0.5       # fraction of the run after which t ~ U(0.02, 0.5); None: never
     view_prompts: bool = True      # append ', front view' ... to the prompt
     sparsity: float = 0.0          # weight of an opacity penalty (floaters)
+    occupancy: bool|None = None    # nerfacc occupancy grid (empty-space skipping, CUDA only); None: on when the prior is on CUDA
 
     def __post_init__(self):
         if self.method not in ('vsd', 'sds'): raise UserError(f"unknown method {self.method!r}; choose 'vsd' or 'sds'")
@@ -55,6 +56,9 @@ class ParticleOptimizer:
     def __init__(self, prior, config:ParticleConfig):
         self.prior, self.cfg = prior, config
         c = config
+        use_occ = c.occupancy if c.occupancy is not None else torch.device(prior.device).type == 'cuda'
+        if use_occ and torch.device(prior.device).type != 'cuda' and not _emulating():
+            raise UserError("the occupancy grid needs CUDA (nerfacc's ray marching is a CUDA kernel); set occupancy=False on the CPU")
         self.views = ('front', 'side', 'back', 'overhead')
         self.emb = {v: prior.encode_prompt([caption_for(c.prompt, v if c.view_prompts else None)]) for v in self.views}
         self.null = prior.null_embedding(1)
@@ -67,6 +71,7 @@ class ParticleOptimizer:
         self.phi_opt = torch.optim.AdamW(self.phi.lora_parameters(), lr=c.lora_lr) if self.phi else None
         self.generator = torch.Generator().manual_seed(c.seed)
         self.step_count = 0
+        self.occupancy = occupancy_grids(self.field) if use_occ else None
 
     def embeddings(self, cams) -> torch.Tensor:
         "The prompt embedding of each camera's view word (n,L,D)."
@@ -76,31 +81,33 @@ class ParticleOptimizer:
         "One particle step for every particle, then one ε_φ step. Returns timings (s) and losses."
         import time
         c, g, p = self.cfg, self.generator, self.prior
-        tm = {}; t0 = time.perf_counter()
+        now = (lambda: (torch.cuda.synchronize(), time.perf_counter())[1]) if self.field.grid.is_cuda else time.perf_counter
+        tm = {}; t0 = now()
         cams = sample_cameras(c.particles, g)
         emb = self.embeddings(cams)
-        out = render(self.field, cams, c.res, c.supersample, c.samples, generator=g)
+        if self.occupancy is not None: update_occupancy(self.field, self.occupancy, self.step_count, c.samples)
+        out = render(self.field, cams, c.res, c.supersample, c.samples, generator=g, occupancy=self.occupancy)
         x0 = p.encode_images(out['rgb'])
         t = self.sampler(self.step_count, c.particles, g).to(p.device)
         noise = torch.randn(x0.shape, generator=g).to(x0)
-        t1 = time.perf_counter(); tm['render'] = t1 - t0
+        t1 = now(); tm['render'] = t1 - t0
         if c.method == 'sds': grad = sds_grad(p, x0, emb, t, noise, c.guidance, null_emb=self.null)
         else:
             cond = camera_condition(cams).to(x0)
             grad = vsd_grad(p, x0, emb, t, noise, eps_phi=lambda x_t, t_: self.phi(x_t, t_, emb, cond),
                             guidance_scale=c.guidance, null_emb=self.null)
-        t2 = time.perf_counter(); tm['prior'] = t2 - t1
+        t2 = now(); tm['prior'] = t2 - t1
         loss = grad_injection_loss(x0, grad)
         if c.sparsity: loss = loss + c.sparsity * out['opacity'].sum()
         self.opt.zero_grad(set_to_none=True); loss.backward()
         if not torch.isfinite(self.field.grid.grad).all(): raise NonFiniteError(f'non-finite gradient at step {self.step_count}')
         self.opt.step()
         if not torch.isfinite(self.field.grid).all(): raise NonFiniteError(f'non-finite particle parameters after step {self.step_count}')
-        t3 = time.perf_counter(); tm['particle_backward'] = t3 - t2
+        t3 = now(); tm['particle_backward'] = t3 - t2
         if self.phi is not None:
             phi_loss = self.phi.loss(x0.detach(), emb, cond, generator=g)
             self.phi_opt.zero_grad(set_to_none=True); phi_loss.backward(); self.phi_opt.step()
-            tm['lora'] = time.perf_counter() - t3; tm['lora_loss'] = phi_loss.item()
+            tm['lora'] = now() - t3; tm['lora_loss'] = phi_loss.item()
         self.step_count += 1
         return tm
 
@@ -112,6 +119,7 @@ class ParticleOptimizer:
         if self.phi is not None:
             sd['phi'] = {k: v.detach().clone() for k, v in self.phi.state_dict_lora().items()}
             sd['phi_opt'] = self.phi_opt.state_dict()
+        if self.occupancy is not None: sd['occupancy'] = self.occupancy.state_dict()
         return copy.deepcopy(sd)
 
     def load_state_dict(self, sd:dict):
@@ -121,12 +129,18 @@ class ParticleOptimizer:
             raise UserError(f'the checkpoint was made with different settings (saved, now): {diff}')
         self.field.load_state_dict(sd['field']); self.opt.load_state_dict(sd['opt'])
         self.generator.set_state(sd['generator']); self.step_count = sd['step']
+        if self.occupancy is not None: self.occupancy.load_state_dict(sd['occupancy'])
         if self.phi is not None: self.phi.load_state_dict_lora(sd['phi']); self.phi_opt.load_state_dict(sd['phi_opt'])
         return self
 
     def close(self):
         "Take ε_φ's adapters out of the prior (the prior is the pretrained model again)."
         if self.phi is not None: self.phi.remove(); self.phi = None
+
+def _emulating() -> bool:
+    "True inside `renderer.emulate_nerfacc_cuda` (tests of the occupancy path on a CPU)."
+    import nerfacc.estimators.occ_grid as occ_mod
+    return getattr(occ_mod.traverse_grids, '__module__', '') == 'vsd_tutorial.renderer'
 
 def caption_for(prompt:str, view:str|None) -> str:
     "The prompt with the view suffix the toy prior was trained on: 'a red cube, side view'."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/21_nerf.ipynb #ba1a6b3b
 from __future__ import annotations
-import math
+import math, contextlib
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -15,7 +15,8 @@ from .toy.world import BACKGROUND
 
 # %% auto #0
 __all__ = ['blob_density', 'GridField', 'ray_box', 'render_rays', 'density_normals', 'render', 'render_views',
-           'field_from_primitive']
+           'field_from_primitive', 'occupancy_grids', 'march_step', 'update_occupancy', 'render_rays_occupancy',
+           'emulate_nerfacc_cuda']
 
 # %% ../nbs/21_nerf.ipynb #4775bf5e
 def blob_density(x:torch.Tensor, strength:float=10., radius:float=0.35) -> torch.Tensor:
@@ -30,10 +31,11 @@ class GridField(nn.Module):
         self.n, self.res, self.bound, self.blob_strength, self.blob_radius = n, res, bound, blob_strength, blob_radius
         self.grid = nn.Parameter(torch.zeros(n, 4, res, res, res))     # channel 0: density pre-activation; 1-3: colour logits
 
-    def query(self, x:torch.Tensor):
-        "Density (n,M) and colour (n,M,3) at world points x (n,M,3); zero density outside the box."
+    def query(self, x:torch.Tensor, particle:int|None=None):
+        "Density (n,M) and colour (n,M,3) at world points x (n,M,3); zero density outside the box. `particle`: only that one (x (1,M,3))."
         g = x / self.bound                                             # grid_sample wants [-1,1]; x->W, y->H, z->D
-        feats = F.grid_sample(self.grid, g[:, :, None, None], mode='bilinear', padding_mode='border', align_corners=True)
+        grid = self.grid if particle is None else self.grid[particle:particle + 1]
+        feats = F.grid_sample(grid, g[:, :, None, None], mode='bilinear', padding_mode='border', align_corners=True)
         feats = feats[:, :, :, 0, 0].transpose(1, 2)                  # (n,M,4)
         inside = (g.abs() <= 1).all(-1)
         sigma = F.softplus(feats[..., 0] + blob_density(x, self.blob_strength, self.blob_radius)) * inside
@@ -58,8 +60,8 @@ def render_rays(field:GridField, origins, dirs, samples:int=64, generator=None, 
     hit = far > near
     far = torch.where(hit, far, near + 1e-3)
     u = torch.arange(samples, device=origins.device) / samples           # stratified: one jittered sample per bin
-    jitter = torch.rand(n, R, samples, generator=generator).to(origins) if generator is not None else torch.full((n, R, samples), 0.5)
-    edges = torch.cat([u, torch.ones(1)])
+    jitter = torch.rand(n, R, samples, generator=generator).to(origins) if generator is not None else torch.full((n, R, samples), 0.5).to(origins)
+    edges = torch.cat([u, torch.ones(1, device=u.device)])
     bins = near[..., None] + (far - near)[..., None] * edges              # (n,R,S+1)
     t_starts, t_ends = bins[..., :-1], bins[..., 1:]
     mids = t_starts + (t_ends - t_starts) * jitter
@@ -69,29 +71,31 @@ def render_rays(field:GridField, origins, dirs, samples:int=64, generator=None, 
     weights, _, _ = render_weight_from_density(t_starts.reshape(n * R, -1), t_ends.reshape(n * R, -1), sigma)
     opacity = accumulate_along_rays(weights, None)[..., 0]
     colour = accumulate_along_rays(weights, rgb.reshape(n * R, samples, 3))
-    colour = colour + (1 - opacity[:, None]) * torch.tensor(background, dtype=colour.dtype)
+    colour = colour + (1 - opacity[:, None]) * torch.tensor(background, dtype=colour.dtype, device=colour.device)
     depth = accumulate_along_rays(weights, mids.reshape(n * R, samples, 1))[..., 0]
     out = dict(rgb=colour.reshape(n, R, 3), opacity=opacity.reshape(n, R), depth=depth.reshape(n, R))
     if normals: out['normal'] = accumulate_along_rays(weights, density_normals(field, pts.reshape(n, -1, 3)).reshape(n * R, samples, 3)).reshape(n, R, 3)
     return out
 
-def density_normals(field:GridField, x:torch.Tensor, eps:float|None=None) -> torch.Tensor:
-    "Outward normals −∇σ/‖∇σ‖ at points x (n,M,3), by central differences of half a voxel."
+def density_normals(field:GridField, x:torch.Tensor, eps:float|None=None, particle:int|None=None) -> torch.Tensor:
+    "Outward normals −∇σ/‖∇σ‖ at points x (n,M,3) (or (1,M,3) of one `particle`), by central differences of half a voxel."
     eps = eps or field.bound / field.res
     e = torch.eye(3, device=x.device) * eps
     with torch.no_grad():
-        grad = torch.stack([field.query(x + e[i])[0] - field.query(x - e[i])[0] for i in range(3)], -1)
+        grad = torch.stack([field.query(x + e[i], particle)[0] - field.query(x - e[i], particle)[0] for i in range(3)], -1)
     return -F.normalize(grad, dim=-1)
 
 # %% ../nbs/21_nerf.ipynb #14f02182
 def render(field:GridField, cams:CameraBatch, res:int=32, supersample:int=1, samples:int=64, generator=None,
-           normals:bool=False) -> dict:
+           normals:bool=False, occupancy=None) -> dict:
     "Render particle i through camera i (n cameras for n particles): rgb (n,3,res,res), opacity (n,1,res,res), depth, [normal]."
     if len(cams) != field.n: raise UserError(f'{len(cams)} cameras for {field.n} particles; give one camera per particle')
     check_positive('res', res); check_positive('supersample', supersample)
     H = res * supersample
-    o, d = get_rays(cams.c2w, cams.fovy, H)
-    out = render_rays(field, o.reshape(field.n, -1, 3), d.reshape(field.n, -1, 3), samples, generator, normals=normals)
+    o, d = get_rays(cams.c2w, cams.fovy, H)                               # cameras live on the CPU
+    o, d = o.reshape(field.n, -1, 3).to(field.grid.device), d.reshape(field.n, -1, 3).to(field.grid.device)
+    if occupancy is None: out = render_rays(field, o, d, samples, generator, normals=normals)
+    else: out = render_rays_occupancy(field, occupancy, o, d, samples, normals=normals)
     img = lambda v: F.avg_pool2d(v.reshape(field.n, H, H, -1).permute(0, 3, 1, 2), supersample) if supersample > 1 else v.reshape(field.n, H, H, -1).permute(0, 3, 1, 2)
     return {k: img(v) for k, v in out.items()}
 
@@ -113,3 +117,82 @@ def field_from_primitive(prim, res:int=64, bound:float=0.5, density:float=30.) -
     f.grid[0, 0] = torch.log(torch.expm1(occ * density + 1e-4))          # softplus^{-1}
     f.grid[0, 1:] = torch.logit(prim.albedo.clamp(0.02, 0.98))[:, None, None, None]
     return f
+
+# %% ../nbs/21_nerf.ipynb #17da3812
+def occupancy_grids(field:GridField, resolution:int|None=None) -> nn.ModuleList:
+    "One nerfacc `OccGridEstimator` per particle over the field's box (its marching needs CUDA)."
+    from nerfacc import OccGridEstimator
+    b = field.bound
+    return nn.ModuleList([OccGridEstimator([-b, -b, -b, b, b, b], resolution or field.res, levels=1)
+                          for _ in range(field.n)]).to(field.grid.device)
+
+def march_step(field:GridField, samples:int) -> float:
+    "The occupancy-grid marching step: `samples` steps along the box's diagonal."
+    return 2 * field.bound * math.sqrt(3) / samples
+
+@torch.no_grad()
+def update_occupancy(field:GridField, grids:nn.ModuleList, step:int, samples:int=64, every:int=16, threshold:float=0.01):
+    "Refresh each particle's occupancy grid from its density every `every` steps (nerfacc's EMA update)."
+    dt = march_step(field, samples)
+    for i, est in enumerate(grids):
+        est.train()
+        est.update_every_n_steps(step, lambda x: field.query(x[None], i)[0][0, :, None] * dt, occ_thre=threshold, n=every)
+
+def render_rays_occupancy(field:GridField, grids:nn.ModuleList, origins, dirs, samples:int=64, background=BACKGROUND,
+                          normals:bool=False, stratified:bool=True) -> dict:
+    "`render_rays` through each particle's occupancy grid: packed samples only in occupied cells (CUDA)."
+    from nerfacc import render_weight_from_density, accumulate_along_rays
+    n, R = origins.shape[:2]
+    dt, bg = march_step(field, samples), torch.tensor(background, dtype=origins.dtype, device=origins.device)
+    outs = []
+    for i, est in enumerate(grids):
+        o, d = origins[i], dirs[i]
+        at = lambda ts, te, ri: o[ri] + d[ri] * ((ts + te) / 2)[:, None]
+        sigma_fn = lambda ts, te, ri: field.query(at(ts, te, ri)[None], i)[0][0]
+        with torch.no_grad():
+            ri, ts, te = est.sampling(o, d, sigma_fn=sigma_fn, render_step_size=dt, stratified=stratified, early_stop_eps=1e-4)
+        x = at(ts, te, ri)[None]
+        sigma, rgb = field.query(x, i)
+        weights, _, _ = render_weight_from_density(ts, te, sigma[0], ray_indices=ri, n_rays=R)
+        opacity = accumulate_along_rays(weights, None, ri, R)[..., 0]
+        out = dict(rgb=accumulate_along_rays(weights, rgb[0], ri, R) + (1 - opacity[:, None]) * bg, opacity=opacity,
+                   depth=accumulate_along_rays(weights, ((ts + te) / 2)[:, None], ri, R)[..., 0])
+        if normals: out['normal'] = accumulate_along_rays(weights, density_normals(field, x, particle=i)[0], ri, R)
+        outs.append(out)
+    return {k: torch.stack([o_[k] for o_ in outs]) for k in outs[0]}
+
+# %% ../nbs/21_nerf.ipynb #31017dc2
+@contextlib.contextmanager
+def emulate_nerfacc_cuda():
+    "Pure-torch stand-ins for the nerfacc CUDA kernels the occupancy path uses, to *test* it on a CPU (slow, simple)."
+    import types, nerfacc, nerfacc.volrend, nerfacc.estimators.occ_grid as occ_mod
+    def exclusive_sum(starts, cnts, x, normalize, backward):
+        ray = torch.repeat_interleave(torch.arange(len(cnts)), cnts)
+        incl = x.cumsum(0); before = torch.cat([incl.new_zeros(1), incl])[starts][ray]      # sum before each chunk
+        within = incl - before                                                            # inclusive sum within the chunk
+        if not backward: return within - x
+        total = torch.zeros(len(cnts), dtype=x.dtype).index_add_(0, ray, x)[ray]
+        return total - within                                                             # sum of what follows
+    def pack_info(ray_indices, n_rays=None):
+        cnts = torch.bincount(ray_indices, minlength=n_rays or 0)
+        return torch.stack([cnts.cumsum(0) - cnts, cnts], -1)
+    def traverse_grids(rays_o, rays_d, binaries, aabbs, near_planes, far_planes, step_size, cone_angle):
+        lo, hi = aabbs[0, :3], aabbs[0, 3:]
+        inv = 1 / torch.where(rays_d.abs() < 1e-9, torch.full_like(rays_d, 1e-9), rays_d)
+        t0, t1 = (lo - rays_o) * inv, (hi - rays_o) * inv
+        near = torch.maximum(torch.minimum(t0, t1).amax(-1), near_planes); far = torch.minimum(torch.maximum(t0, t1).amin(-1), far_planes)
+        k = torch.arange(int(((far - near).clamp(min=0).max() / step_size).ceil()) + 1)
+        ts = near[:, None] + k * step_size; te = ts + step_size
+        mid = rays_o[:, None] + rays_d[:, None] * ((ts + te) / 2)[..., None]
+        res = torch.tensor(binaries.shape[1:])
+        cell = ((mid - lo) / (hi - lo) * res).floor().long().clamp(torch.zeros(3, dtype=torch.long), res - 1)
+        keep = (te <= far[:, None]) & binaries[0][cell[..., 0], cell[..., 1], cell[..., 2]]
+        ri = torch.arange(len(rays_o))[:, None].expand_as(ts)[keep]
+        vals = torch.stack([ts[keep], te[keep]], -1).reshape(-1)
+        left = torch.arange(len(vals)) % 2 == 0
+        return (types.SimpleNamespace(vals=vals, is_left=left, is_right=~left),
+                types.SimpleNamespace(ray_indices=ri, packed_info=pack_info(ri, len(rays_o))), None)
+    saved = (nerfacc.cuda.exclusive_sum, nerfacc.volrend.pack_info, occ_mod.traverse_grids)
+    nerfacc.cuda.exclusive_sum, nerfacc.volrend.pack_info, occ_mod.traverse_grids = exclusive_sum, pack_info, traverse_grids
+    try: yield
+    finally: nerfacc.cuda.exclusive_sum, nerfacc.volrend.pack_info, occ_mod.traverse_grids = saved
