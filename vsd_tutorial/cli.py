@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--lr', type=float, default=None, help='learning rate of the particles')
     g.add_argument('--supersample', type=int, default=None, help='render at 32*s pixels and pool to 32 (default 1)')
     g.add_argument('--grid-res', type=int, default=None, help='voxels per side of each particle\'s grid (default 32)')
-    g.add_argument('--samples', type=int, default=None, help='samples per ray (default 64)')
+    g.add_argument('--samples', type=int, default=None, help='samples per ray (default 48)')
     g.add_argument('--no-anneal', action='store_true', help='keep t ~ U(0.02, 0.98) for the whole run')
     g.add_argument('--out', default='outputs/generate'); g.add_argument('--resume', action='store_true', help='continue the run in --out')
     g.add_argument('--checkpoint-every', type=int, default=50)

@@ -32,7 +32,7 @@ class ParticleConfig:
     grid_res: int = 32
     res: int = 32                  # the prior's resolution
     supersample: int = 1           # render res*supersample pixels, average-pool to res (ablation in 24_text_to_3d)
-    samples: int = 64              # samples per ray
+    samples: int = 48              # samples per ray (1.5 per voxel through the box; 64: same quality, slower)
     anneal: float|None = 0.5       # fraction of the run after which t ~ U(0.02, 0.5); None: never
     view_prompts: bool = True      # append ', front view' ... to the prompt
     sparsity: float = 0.0          # weight of an opacity penalty (floaters)
