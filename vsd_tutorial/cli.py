@@ -54,7 +54,7 @@ def cmd_generate(a):
     from vsd_tutorial.priors import ToyPrior
     from vsd_tutorial.particles import ParticleConfig
     from vsd_tutorial.pipeline import generate
-    kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples') if getattr(a, k) is not None}
+    kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
     cfg = ParticleConfig(a.prompt, **kw)                          # validates every setting before any work
     prior = ToyPrior.from_pretrained(a.prior, device=a.device)
@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--supersample', type=int, default=None, help='render at 32*s pixels and pool to 32 (default 1)')
     g.add_argument('--grid-res', type=int, default=None, help='voxels per side of each particle\'s grid (default 32)')
     g.add_argument('--samples', type=int, default=None, help='samples per ray (default 48)')
+    g.add_argument('--blob-radius', type=float, default=None, help='radius of the initial density blob (default 0.35)')
     g.add_argument('--no-anneal', action='store_true', help='keep t ~ U(0.02, 0.98) for the whole run')
     g.add_argument('--out', default='outputs/generate'); g.add_argument('--resume', action='store_true', help='continue the run in --out')
     g.add_argument('--checkpoint-every', type=int, default=50)

@@ -5,7 +5,7 @@
 # %% ../nbs/23_particles.ipynb #fc087cc4
 from __future__ import annotations
 import math, copy
-from dataclasses import dataclass, asdict, field as dc_field
+from dataclasses import dataclass, asdict, fields, field as dc_field
 import torch
 from .core import UserError, check_positive
 from .guidance import sds_grad, vsd_grad, grad_injection_loss, TimestepSampler
@@ -36,13 +36,14 @@ class ParticleConfig:
     anneal: float|None = 0.5       # fraction of the run after which t ~ U(0.02, 0.5); None: never
     view_prompts: bool = True      # append ', front view' ... to the prompt
     sparsity: float = 0.0          # weight of an opacity penalty (floaters)
+    blob_radius: float = 0.35      # the density blob's radius (scene initialisation; 24_text_to_3d measures its effect on modes)
     occupancy: bool|None = None    # nerfacc occupancy grid (empty-space skipping, CUDA only); None: on when the prior is on CUDA
 
     def __post_init__(self):
         if self.method not in ('vsd', 'sds'): raise UserError(f"unknown method {self.method!r}; choose 'vsd' or 'sds'")
         if self.particles is None: self.particles = 4 if self.method == 'vsd' else 1
         for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank'): check_positive(k, getattr(self, k))
-        for k in ('lr', 'lora_lr'):
+        for k in ('lr', 'lora_lr', 'blob_radius'):
             if not (math.isfinite(getattr(self, k)) and getattr(self, k) > 0): raise UserError(f"{k} must be a positive number, got {getattr(self, k)}")
         if self.guidance is None: self.guidance = 7.5 if self.method == 'vsd' else 100.
         if self.anneal is not None and not 0 <= self.anneal <= 1: raise UserError(f"anneal must be in [0, 1] or None, got {self.anneal}")
@@ -62,7 +63,7 @@ class ParticleOptimizer:
         self.views = ('front', 'side', 'back', 'overhead')
         self.emb = {v: prior.encode_prompt([caption_for(c.prompt, v if c.view_prompts else None)]) for v in self.views}
         self.null = prior.null_embedding(1)
-        self.field = GridField(c.particles, c.grid_res).to(prior.device)
+        self.field = GridField(c.particles, c.grid_res, blob_radius=c.blob_radius).to(prior.device)
         self.opt = torch.optim.Adam(self.field.parameters(), lr=c.lr)
         self.sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=int(c.anneal * c.steps) if c.anneal is not None else None)
         with torch.random.fork_rng(devices=[]):            # ε_φ's random init (LoRA A, camera MLP) comes from the seed too
@@ -124,8 +125,9 @@ class ParticleOptimizer:
 
     def load_state_dict(self, sd:dict):
         "Restore a `state_dict` (the config must match this optimizer's)."
-        if sd['config'] != asdict(self.cfg):
-            diff = {k: (sd['config'].get(k), v) for k, v in asdict(self.cfg).items() if sd['config'].get(k) != v}
+        saved = {**{f.name: f.default for f in fields(ParticleConfig)}, **sd['config']}   # settings added later: defaults
+        if saved != asdict(self.cfg):
+            diff = {k: (saved.get(k), v) for k, v in asdict(self.cfg).items() if saved.get(k) != v}
             raise UserError(f'the checkpoint was made with different settings (saved, now): {diff}')
         self.field.load_state_dict(sd['field']); self.opt.load_state_dict(sd['opt'])
         self.generator.set_state(sd['generator']); self.step_count = sd['step']

@@ -168,7 +168,7 @@ def load_run(out) -> tuple:
     if not ck.exists(): raise UserError(f'no run at {out} (missing {ck})')
     state = torch.load(ck, weights_only=False)
     cfg = ParticleConfig(**state['optimizer']['config'])
-    field = GridField(cfg.particles, cfg.grid_res); field.load_state_dict(state['optimizer']['field'])
+    field = GridField(cfg.particles, cfg.grid_res, blob_radius=cfg.blob_radius); field.load_state_dict(state['optimizer']['field'])
     return cfg, field, state['snapshots']
 
 class ParticleGallery:
