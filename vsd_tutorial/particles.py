@@ -10,7 +10,7 @@ import torch
 from .core import UserError, check_positive
 from .guidance import sds_grad, vsd_grad, grad_injection_loss, TimestepSampler
 from .lora import LoRAEpsPhi
-from .renderer import GridField, render, occupancy_grids, update_occupancy
+from .renderer import GridField, render, occupancy_grids, update_occupancy, occupancy_available
 from .views import sample_cameras, camera_condition
 
 # %% auto #0
@@ -58,7 +58,7 @@ class ParticleOptimizer:
         self.prior, self.cfg = prior, config
         c = config
         use_occ = c.occupancy if c.occupancy is not None else torch.device(prior.device).type == 'cuda'
-        if use_occ and torch.device(prior.device).type != 'cuda' and not _emulating():
+        if use_occ and not occupancy_available(prior.device):
             raise UserError("the occupancy grid needs CUDA (nerfacc's ray marching is a CUDA kernel); set occupancy=False on the CPU")
         self.views = ('front', 'side', 'back', 'overhead')
         self.emb = {v: prior.encode_prompt([caption_for(c.prompt, v if c.view_prompts else None)]) for v in self.views}
@@ -138,11 +138,6 @@ class ParticleOptimizer:
     def close(self):
         "Take ε_φ's adapters out of the prior (the prior is the pretrained model again)."
         if self.phi is not None: self.phi.remove(); self.phi = None
-
-def _emulating() -> bool:
-    "True inside `renderer.emulate_nerfacc_cuda` (tests of the occupancy path on a CPU)."
-    import nerfacc.estimators.occ_grid as occ_mod
-    return getattr(occ_mod.traverse_grids, '__module__', '') == 'vsd_tutorial.renderer'
 
 def caption_for(prompt:str, view:str|None) -> str:
     "The prompt with the view suffix the toy prior was trained on: 'a red cube, side view'."

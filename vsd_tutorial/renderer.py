@@ -16,7 +16,7 @@ from .toy.world import BACKGROUND
 # %% auto #0
 __all__ = ['blob_density', 'GridField', 'ray_box', 'render_rays', 'density_normals', 'render', 'render_views',
            'field_from_primitive', 'occupancy_grids', 'march_step', 'update_occupancy', 'render_rays_occupancy',
-           'emulate_nerfacc_cuda']
+           'emulate_nerfacc_cuda', 'occupancy_available']
 
 # %% ../nbs/21_nerf.ipynb #4775bf5e
 def blob_density(x:torch.Tensor, strength:float=10., radius:float=0.35) -> torch.Tensor:
@@ -177,10 +177,9 @@ def emulate_nerfacc_cuda():
         cnts = torch.bincount(ray_indices, minlength=n_rays or 0)
         return torch.stack([cnts.cumsum(0) - cnts, cnts], -1)
     def traverse_grids(rays_o, rays_d, binaries, aabbs, near_planes, far_planes, step_size, cone_angle):
-        lo, hi = aabbs[0, :3], aabbs[0, 3:]
-        inv = 1 / torch.where(rays_d.abs() < 1e-9, torch.full_like(rays_d, 1e-9), rays_d)
-        t0, t1 = (lo - rays_o) * inv, (hi - rays_o) * inv
-        near = torch.maximum(torch.minimum(t0, t1).amax(-1), near_planes); far = torch.minimum(torch.maximum(t0, t1).amin(-1), far_planes)
+        lo, hi = aabbs[0, :3], aabbs[0, 3:]                                               # our grids' boxes are cubes
+        near, far = ray_box(rays_o - (lo + hi) / 2, rays_d, float((hi - lo).max()) / 2)
+        near, far = torch.maximum(near, near_planes), torch.minimum(far, far_planes)
         k = torch.arange(int(((far - near).clamp(min=0).max() / step_size).ceil()) + 1)
         ts = near[:, None] + k * step_size; te = ts + step_size
         mid = rays_o[:, None] + rays_d[:, None] * ((ts + te) / 2)[..., None]
@@ -192,7 +191,16 @@ def emulate_nerfacc_cuda():
         left = torch.arange(len(vals)) % 2 == 0
         return (types.SimpleNamespace(vals=vals, is_left=left, is_right=~left),
                 types.SimpleNamespace(ray_indices=ri, packed_info=pack_info(ri, len(rays_o))), None)
+    global _EMULATING
     saved = (nerfacc.cuda.exclusive_sum, nerfacc.volrend.pack_info, occ_mod.traverse_grids)
     nerfacc.cuda.exclusive_sum, nerfacc.volrend.pack_info, occ_mod.traverse_grids = exclusive_sum, pack_info, traverse_grids
+    _EMULATING = True
     try: yield
-    finally: nerfacc.cuda.exclusive_sum, nerfacc.volrend.pack_info, occ_mod.traverse_grids = saved
+    finally:
+        nerfacc.cuda.exclusive_sum, nerfacc.volrend.pack_info, occ_mod.traverse_grids = saved
+        _EMULATING = False
+
+_EMULATING = False
+def occupancy_available(device) -> bool:
+    "Whether the occupancy-grid path can run on `device`: CUDA, or inside `emulate_nerfacc_cuda`."
+    return torch.device(device).type == 'cuda' or _EMULATING
