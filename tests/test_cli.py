@@ -44,7 +44,16 @@ def test_sample_prior(tmp_path):
     (['generate', ''], 'error: the prompt is empty'),
     (['generate', 'a red cube', '--particles', '0'], 'error: particles must be a positive integer'),
     (['generate', 'a red cube', '--steps', '-5'], 'error: steps must be a positive integer'),
-    (['generate', 'a red cube', '--lr', 'nan'], 'error: lr must be a positive number'),
+    (['generate', 'a red cube', '--lr', 'nan'], "error: argument --lr: must be a finite number, got 'nan'"),
+    (['generate', 'a red cube', '--guidance', 'nan'], "error: argument --guidance: must be a finite number, got 'nan'"),
+    (['generate', 'a red cube', '--guidance', 'inf'], "error: argument --guidance: must be a finite number"),
+    (['generate', 'a red cube', '--blob-radius', 'nan'], "error: argument --blob-radius: must be a finite number"),
+    (['generate', 'a red cube', '--lr', '0'], 'error: lr must be a positive number, got 0.0'),
+    (['generate', 'a red cube', '--guidance', '-1'], 'error: guidance must be a finite number >= 0'),
+    (['generate', 'a red cube', '--particles', 'nan'], "error: argument --particles: invalid int value: 'nan'"),
+    (['sample-prior', 'a red cube', '--guidance', 'nan'], "error: argument --guidance: must be a finite number"),
+    (['generate', 'a red cube', '--method', 'nerf'], "error: argument --method: invalid choice: 'nerf'"),
+    (['generate'], 'error: the following arguments are required: PROMPT'),
     (['generate', 'a red cube', '--resume'], 'error: nothing to resume'),
     (['generate', 'a red cube', '--out', '/proc/version'], 'error: --out /proc/version exists and is not a folder'),
 ])
@@ -89,3 +98,34 @@ def test_generate_kill_and_resume(tmp_path):
     r = run('generate', 'a red cube', *TINY, '--out', str(b), '--resume')
     assert r.returncode == 0, r.stderr
     assert torch.equal(_final_grid(a), _final_grid(b))
+
+
+def test_generate_view_prompt_not_suffixed_twice(tmp_path):
+    "A prompt that already names its view runs (it is not turned into 'a red cube, side view, front view')."
+    r = run('generate', 'a red cube, side view', '--particles', '1', '--steps', '2', '--grid-res', '8', '--samples', '8',
+            '--out', str(tmp_path / 'v'))
+    assert r.returncode == 0, r.stderr
+    assert json.loads((tmp_path / 'v' / 'metrics.json').read_text())['prompt'] == 'a red cube, side view'
+
+def test_resume_from_corrupt_checkpoint(tmp_path):
+    "A truncated last.pt: one warning line, the run resumes from previous.pt and ends where an unbroken run ends."
+    a, b = tmp_path / 'a', tmp_path / 'b'
+    args = ['generate', 'a red cube', '--particles', '1', '--steps', '6', '--grid-res', '8', '--samples', '8', '--checkpoint-every', '1']
+    assert run(*args, '--out', str(a)).returncode == 0
+    assert run(*args, '--out', str(b)).returncode == 0
+    ck = b / 'checkpoints'
+    assert (ck / 'previous.pt').exists()
+    data = (ck / 'last.pt').read_bytes(); (ck / 'last.pt').write_bytes(data[: len(data) // 3])
+    (b / 'metrics.json').unlink()
+    r = run(*args, '--out', str(b), '--resume')
+    assert r.returncode == 0, r.stderr
+    warn = [l for l in r.stderr.splitlines() if l.startswith('warning:')]
+    assert len(warn) == 1 and 'last.pt is corrupt or truncated' in warn[0] and 'resuming from previous.pt (step 5)' in warn[0], r.stderr
+    assert 'Traceback' not in r.stderr
+    assert (ck / 'last.pt.corrupt').exists()
+    assert _final_grid(a).equal(_final_grid(b))
+    json.loads((b / 'metrics.json').read_text())                    # valid JSON
+    # both broken: one line, exit 2
+    (ck / 'last.pt').write_bytes(b'garbage'); (ck / 'previous.pt').write_bytes(b'')
+    r = run(*args, '--out', str(b), '--resume')
+    assert r.returncode == 2 and r.stderr.startswith('error: cannot resume from') and r.stderr.count('\n') == 1, r.stderr

@@ -4,12 +4,12 @@
 
 # %% ../nbs/05_cli.ipynb #b35ec7bf
 from __future__ import annotations
-import argparse, sys, json
+import argparse, sys, json, math
 from pathlib import Path
-from .core import UserError, check_positive
+from .core import UserError, check_positive, check_number
 
 # %% auto #0
-__all__ = ['cmd_dataset', 'cmd_sample_prior', 'cmd_generate', 'build_parser', 'main']
+__all__ = ['cmd_dataset', 'cmd_sample_prior', 'cmd_generate', 'finite_float', 'build_parser', 'main']
 
 # %% ../nbs/05_cli.ipynb #bf29fb85
 def _out_dir(path) -> Path:
@@ -32,8 +32,7 @@ def cmd_sample_prior(a):
     import torch
     from vsd_tutorial.priors import ToyPrior
     from vsd_tutorial.core import image_grid, save_image
-    check_positive('--n', a.n); check_positive('--steps', a.steps)
-    if a.guidance < 0: raise UserError(f"--guidance must be >= 0, got {a.guidance}")
+    check_positive('--n', a.n); check_positive('--steps', a.steps); check_number('--guidance', a.guidance, low=0)
     prior = ToyPrior.from_pretrained(a.prior, device=a.device)
     for p in a.prompts: prior.tokenize(p)                      # check every prompt before any work
     out = _out_dir(a.out)
@@ -52,22 +51,34 @@ def cmd_sample_prior(a):
 def cmd_generate(a):
     "Stage 1 text-to-3D: n particles with VSD (or SDS), pictures, metrics and checkpoints in --out."
     from vsd_tutorial.priors import ToyPrior
-    from vsd_tutorial.particles import ParticleConfig
+    from vsd_tutorial.particles import ParticleConfig, caption_for
     from vsd_tutorial.pipeline import generate
     kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
     cfg = ParticleConfig(a.prompt, **kw)                          # validates every setting before any work
     prior = ToyPrior.from_pretrained(a.prior, device=a.device)
-    for v in ('front', 'side', 'back', 'overhead'): prior.tokenize(f'{cfg.prompt}, {v} view')
+    for v in ('front', 'side', 'back', 'overhead'): prior.tokenize(caption_for(cfg.prompt, v))
     out = Path(a.out)
     m = generate(prior, cfg, out, resume=a.resume, checkpoint_every=a.checkpoint_every)
     acc = f", judge accuracy {m['accuracy']:.0%}, modes {m['modes']}" if 'accuracy' in m else ''
     print(f"{cfg.method.upper()} x{cfg.particles} done in {m['seconds']:.0f} s{acc}\n"
           f"results in {out}: grid.png, turntable.gif, particle_*/view_*.png, metrics.json")
 
+class _Parser(argparse.ArgumentParser):
+    "argparse, but a usage error is one line on stderr (like every other error here) and exit status 2."
+    def error(self, message):
+        print(f'error: {message} (see {self.prog} --help)', file=sys.stderr); raise SystemExit(2)
+
+def finite_float(text:str) -> float:
+    "argparse type: a float that is neither NaN nor infinite."
+    try: v = float(text)
+    except ValueError: raise argparse.ArgumentTypeError(f'expected a number, got {text!r}') from None
+    if not math.isfinite(v): raise argparse.ArgumentTypeError(f'must be a finite number, got {text!r}')
+    return v
+
 def build_parser() -> argparse.ArgumentParser:
     "The `vsd-tutorial` argument parser."
-    ap = argparse.ArgumentParser(prog='vsd-tutorial', description='Variational Score Distillation, from a toy world to 3D.')
+    ap = _Parser(prog='vsd-tutorial', description='Variational Score Distillation, from a toy world to 3D.')
     sub = ap.add_subparsers(dest='command', required=True, metavar='COMMAND')
     d = sub.add_parser('dataset', help='render toy-world images with captions.jsonl',
                        description='Render toy-world images (PNG) and captions.jsonl (caption, shape, colour, hidden mode, camera).')
@@ -79,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    'the empty prompt "" samples unconditionally.')
     s.add_argument('prompts', nargs='+', metavar='PROMPT')
     s.add_argument('--n', type=int, default=8, help='samples per prompt')
-    s.add_argument('--guidance', type=float, default=7.5, help='classifier-free guidance scale')
+    s.add_argument('--guidance', type=finite_float, default=7.5, help='classifier-free guidance scale')
     s.add_argument('--steps', type=int, default=50, help='sampling steps')
     s.add_argument('--sampler', choices=('ddpm', 'ddim'), default='ddpm', help='ancestral (DDPM, default) or DDIM sampling')
     s.add_argument('--seed', type=int, default=0); s.add_argument('--out', default='outputs/samples')
@@ -94,12 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--particles', type=int, default=None, help='number of particles (default 4 for VSD, 1 for SDS)')
     g.add_argument('--steps', type=int, default=None, help='optimisation steps (default 400)')
     g.add_argument('--seed', type=int, default=0)
-    g.add_argument('--guidance', type=float, default=None, help='CFG scale (default 7.5 for VSD, 100 for SDS)')
-    g.add_argument('--lr', type=float, default=None, help='learning rate of the particles')
+    g.add_argument('--guidance', type=finite_float, default=None, help='CFG scale (default 7.5 for VSD, 100 for SDS)')
+    g.add_argument('--lr', type=finite_float, default=None, help='learning rate of the particles')
     g.add_argument('--supersample', type=int, default=None, help='render at 32*s pixels and pool to 32 (default 1)')
     g.add_argument('--grid-res', type=int, default=None, help='voxels per side of each particle\'s grid (default 32)')
     g.add_argument('--samples', type=int, default=None, help='samples per ray (default 48)')
-    g.add_argument('--blob-radius', type=float, default=None, help='radius of the initial density blob (default 0.35)')
+    g.add_argument('--blob-radius', type=finite_float, default=None, help='radius of the initial density blob (default 0.35)')
     g.add_argument('--no-anneal', action='store_true', help='keep t ~ U(0.02, 0.98) for the whole run')
     g.add_argument('--out', default='outputs/generate'); g.add_argument('--resume', action='store_true', help='continue the run in --out')
     g.add_argument('--checkpoint-every', type=int, default=50)

@@ -4,15 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #25268119
 from __future__ import annotations
-import os, random, math
+import os, random, math, json
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['IN_TEST', 'fast', 'UserError', 'check_positive', 'seed_everything', 'get_device', 'to_uint8', 'image_grid',
-           'save_image', 'show_images']
+__all__ = ['IN_TEST', 'fast', 'UserError', 'check_positive', 'check_number', 'NonFiniteError', 'strict_json', 'seed_everything',
+           'get_device', 'to_uint8', 'image_grid', 'save_image', 'show_images']
 
 # %% ../nbs/00_core.ipynb #12dd713a
 IN_TEST = bool(os.environ.get('IN_TEST'))
@@ -31,6 +31,28 @@ def check_positive(name:str, value, integer=True):
     if not ok or isinstance(value, bool) or value <= 0:
         raise UserError(f"{name} must be a positive {'integer' if integer else 'number'}, got {value!r}")
     return value
+
+def check_number(name:str, value, low:float|None=None, positive:bool=False):
+    "Raise `UserError` unless `value` is a finite number (NaN and ±inf never pass), > 0 when `positive`, >= `low` if given."
+    ok = isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and math.isfinite(value)
+    if ok and positive: ok = value > 0
+    if ok and low is not None: ok = value >= low
+    if not ok:
+        need = 'a positive number' if positive else f'a finite number >= {low:g}' if low is not None else 'a finite number'
+        raise UserError(f"{name} must be {need}, got {value!r}")
+    return value
+
+class NonFiniteError(UserError):
+    "A NaN or inf appeared in a run (a prior's prediction, a gradient, a loss); the run stops before it is saved."
+
+def strict_json(obj, **kwargs) -> str:
+    "JSON text that is always valid: non-finite floats become `null` (json.dumps would write the invalid `NaN`)."
+    def clean(o):
+        if isinstance(o, float) and not math.isfinite(o): return None
+        if isinstance(o, dict): return {k: clean(v) for k, v in o.items()}
+        if isinstance(o, (list, tuple)): return [clean(v) for v in o]
+        return o
+    return json.dumps(clean(obj), allow_nan=False, **kwargs)
 
 # %% ../nbs/00_core.ipynb #51dc04f6
 def seed_everything(seed:int=0):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import torch
 import torch.nn.functional as F
-from .core import UserError
+from .core import UserError, NonFiniteError
 
 # %% auto #0
 __all__ = ['guidance_weight', 'TimestepSampler', 'distill_grad', 'sds_grad', 'vsd_grad', 'grad_injection_loss', 'SpecifyGradient']
@@ -42,7 +42,7 @@ class TimestepSampler:
 
 # %% ../nbs/10_sds_2d.ipynb #9a7d92b3
 def distill_grad(prior, x0:torch.Tensor, emb, t:torch.Tensor, noise:torch.Tensor, guidance_scale:float,
-                 baseline, weighting:str='sds', null_emb=None, **prior_kwargs):
+                 baseline, weighting:str='sds', null_emb=None, nonfinite:str='raise', **prior_kwargs):
     "w(t) (ε̂_pretrain(x_t, t, y) - baseline) for model-space images `x0`; `baseline` is a tensor or fn(x_t, t)."
     with torch.no_grad():
         x_t = prior.add_noise(x0.detach(), noise, t)
@@ -50,7 +50,12 @@ def distill_grad(prior, x0:torch.Tensor, emb, t:torch.Tensor, noise:torch.Tensor
         b = baseline(x_t, t) if callable(baseline) else baseline
         w = guidance_weight(prior.alphas_cumprod, t).reshape(-1, *[1] * (x0.ndim - 1)).to(x0)
         grad = w * (eps_pre - b)
-    return torch.nan_to_num(grad, nan=0.0, posinf=0.0, neginf=0.0)    # as threestudio: a NaN never reaches θ
+    if nonfinite == 'zero': return torch.nan_to_num(grad, nan=0.0, posinf=0.0, neginf=0.0)   # threestudio's choice
+    if nonfinite != 'raise': raise UserError(f"unknown nonfinite={nonfinite!r}; choose 'raise' or 'zero'")
+    if not torch.isfinite(grad).all():
+        bad = [name for name, v in (('the prior', eps_pre), ('the baseline', b)) if not torch.isfinite(torch.as_tensor(v)).all()]
+        raise NonFiniteError(f"non-finite prediction from {' and '.join(bad) or 'the guidance'} at t={t.tolist()}")
+    return grad
 
 def sds_grad(prior, x0, emb, t, noise, guidance_scale:float=100., **kwargs):
     "SDS: w(t) (ε̂(x_t, t, y) - ε)."

@@ -4,17 +4,17 @@
 
 # %% ../nbs/23_particles.ipynb #fc087cc4
 from __future__ import annotations
-import math, copy
+import math, copy, re
 from dataclasses import dataclass, asdict, fields, field as dc_field
 import torch
-from .core import UserError, check_positive
+from .core import UserError, NonFiniteError, check_positive, check_number
 from .guidance import sds_grad, vsd_grad, grad_injection_loss, TimestepSampler
 from .lora import LoRAEpsPhi
 from .renderer import GridField, render, occupancy_grids, update_occupancy, occupancy_available
 from .views import sample_cameras, camera_condition
 
 # %% auto #0
-__all__ = ['ParticleConfig', 'NonFiniteError', 'ParticleOptimizer', 'caption_for']
+__all__ = ['ParticleConfig', 'ParticleOptimizer', 'prompt_view', 'caption_for']
 
 # %% ../nbs/23_particles.ipynb #948b7cd1
 @dataclass
@@ -43,15 +43,13 @@ class ParticleConfig:
         if self.method not in ('vsd', 'sds'): raise UserError(f"unknown method {self.method!r}; choose 'vsd' or 'sds'")
         if self.particles is None: self.particles = 4 if self.method == 'vsd' else 1
         for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank'): check_positive(k, getattr(self, k))
-        for k in ('lr', 'lora_lr', 'blob_radius'):
-            if not (math.isfinite(getattr(self, k)) and getattr(self, k) > 0): raise UserError(f"{k} must be a positive number, got {getattr(self, k)}")
+        for k in ('lr', 'lora_lr', 'blob_radius'): check_number(k, getattr(self, k), positive=True)   # NaN/inf never pass
         if self.guidance is None: self.guidance = 7.5 if self.method == 'vsd' else 100.
-        if self.anneal is not None and not 0 <= self.anneal <= 1: raise UserError(f"anneal must be in [0, 1] or None, got {self.anneal}")
+        check_number('guidance', self.guidance, low=0); check_number('sparsity', self.sparsity, low=0)
+        if self.anneal is not None and not (check_number('anneal', self.anneal, low=0) <= 1): raise UserError(f"anneal must be in [0, 1] or None, got {self.anneal}")
         if not self.prompt.strip(): raise UserError('the prompt is empty; try "a red cube"')
 
 # %% ../nbs/23_particles.ipynb #773e7af9
-class NonFiniteError(UserError): "A non-finite value reached the particles; the run stopped before saving it."
-
 class ParticleOptimizer:
     "n radiance-field particles and one shared ε_φ, optimised with VSD (or SDS as its special case)."
     def __init__(self, prior, config:ParticleConfig):
@@ -107,6 +105,7 @@ class ParticleOptimizer:
         t3 = now(); tm['particle_backward'] = t3 - t2
         if self.phi is not None:
             phi_loss = self.phi.loss(x0.detach(), emb, cond, generator=g)
+            if not torch.isfinite(phi_loss): raise NonFiniteError(f'non-finite ε_φ loss at step {self.step_count}')
             self.phi_opt.zero_grad(set_to_none=True); phi_loss.backward(); self.phi_opt.step()
             tm['lora'] = now() - t3; tm['lora_loss'] = phi_loss.item()
         self.step_count += 1
@@ -139,6 +138,11 @@ class ParticleOptimizer:
         "Take ε_φ's adapters out of the prior (the prior is the pretrained model again)."
         if self.phi is not None: self.phi.remove(); self.phi = None
 
+def prompt_view(prompt:str) -> str|None:
+    "The view word a prompt already ends in ('a red cube, side view' -> 'side'), else None."
+    m = re.search(r'\b(front|side|back|overhead)\s+view\W*$', prompt.strip().lower())
+    return m.group(1) if m else None
+
 def caption_for(prompt:str, view:str|None) -> str:
-    "The prompt with the view suffix the toy prior was trained on: 'a red cube, side view'."
-    return f'{prompt}, {view} view' if view else prompt
+    "The prompt with the view suffix the toy prior was trained on: 'a red cube, side view'; a prompt that names its view keeps it."
+    return f'{prompt}, {view} view' if view and prompt_view(prompt) is None else prompt

@@ -4,26 +4,53 @@
 
 # %% ../nbs/24_text_to_3d.ipynb #b2f65832
 from __future__ import annotations
-import json, math, time, os
+import json, math, time, os, sys
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .core import UserError, check_positive, image_grid, save_image, to_uint8
-from .particles import ParticleConfig, ParticleOptimizer, NonFiniteError
+from .core import UserError, NonFiniteError, check_positive, image_grid, save_image, to_uint8, strict_json
+from .particles import ParticleConfig, ParticleOptimizer
 from .renderer import GridField, render, render_views
 from .views import turntable_cameras, make_cameras
 
 # %% auto #0
-__all__ = ['SNAPSHOT_CAMERA', 'generate', 'to_uint8_t', 'parse_toy_prompt', 'evaluate_field', 'write_results', 'load_run',
-           'ParticleGallery']
+__all__ = ['SNAPSHOT_CAMERA', 'CHECKPOINTS', 'save_checkpoint', 'load_checkpoint', 'generate', 'to_uint8_t', 'parse_toy_prompt',
+           'evaluate_field', 'write_results', 'load_run', 'ParticleGallery']
 
 # %% ../nbs/24_text_to_3d.ipynb #b151a49f
 SNAPSHOT_CAMERA = dict(azimuth=30., elevation=15., distance=1.25, fovy=50.)
 
-def _atomic_save(obj, path:Path):
-    tmp = path.with_suffix('.tmp'); torch.save(obj, tmp); os.replace(tmp, path)
+CHECKPOINTS = ('last.pt', 'previous.pt')             # newest first
+
+def save_checkpoint(obj, folder:Path):
+    "Write `folder/last.pt` atomically (temp file + rename), keeping the one before as `previous.pt`."
+    folder = Path(folder); tmp = folder / 'last.pt.tmp'
+    torch.save(obj, tmp)
+    if (folder / 'last.pt').exists(): os.replace(folder / 'last.pt', folder / 'previous.pt')
+    os.replace(tmp, folder / 'last.pt')
+
+def _read_checkpoint(path) -> dict:
+    state = torch.load(path, weights_only=False, map_location='cpu')
+    if not (isinstance(state, dict) and isinstance(state.get('optimizer'), dict) and 'step' in state['optimizer']):
+        raise ValueError('not a stage-1 checkpoint')
+    return state
+
+def load_checkpoint(folder, warn=None) -> tuple:
+    "(state, path) of the newest readable checkpoint in `folder`: last.pt, else previous.pt. `warn(line)` hears of a bad one."
+    folder, problems = Path(folder), []
+    for name in CHECKPOINTS:
+        p = folder / name
+        if not p.exists(): continue
+        try: state = _read_checkpoint(p)
+        except Exception as e:
+            why = (str(e).strip().splitlines() or [''])[0][:90]
+            problems.append(f"{name} is corrupt or truncated ({type(e).__name__}{': ' + why if why else ''})"); continue
+        if problems and warn: warn(f"warning: {problems[0]}; resuming from {name} (step {state['optimizer']['step']})")
+        return state, p
+    if problems: raise UserError(f"cannot resume from {folder}: {'; '.join(problems)}; start again with another --out")
+    raise UserError(f'nothing to resume: no checkpoint in {folder}')
 
 def _snapshot(field) -> torch.Tensor:
     cams = make_cameras(**SNAPSHOT_CAMERA)
@@ -36,9 +63,10 @@ def generate(prior, config:ParticleConfig, out, resume:bool=False, checkpoint_ev
     check_positive('checkpoint_every', checkpoint_every)
     out = Path(out)
     if out.exists() and not out.is_dir(): raise UserError(f'--out {out} exists and is not a folder')
-    ck = out / 'checkpoints' / 'last.pt'
-    if resume and not ck.exists(): raise UserError(f'nothing to resume: no checkpoint at {ck}')
-    if not resume and ck.exists(): raise UserError(f'{out} already holds a run; pass --resume to continue it or choose another --out')
+    ckdir = out / 'checkpoints'; ck = ckdir / 'last.pt'
+    if resume: state, found = load_checkpoint(ckdir, warn=lambda line: print(line, file=sys.stderr))   # before any work
+    elif any((ckdir / n).exists() for n in CHECKPOINTS):
+        raise UserError(f'{out} already holds a run; pass --resume to continue it or choose another --out')
     try: (out / 'checkpoints').mkdir(parents=True, exist_ok=True)
     except OSError as e: raise UserError(f'cannot create --out {out}: {e.strerror}') from None
     snapshot_every = snapshot_every or max(1, config.steps // 20)
@@ -46,10 +74,10 @@ def generate(prior, config:ParticleConfig, out, resume:bool=False, checkpoint_ev
     snaps = []
     try:
         if resume:
-            state = torch.load(ck, weights_only=False)
             po.load_state_dict(state['optimizer']); snaps = state['snapshots']
+            if found.name != 'last.pt' and ck.exists(): os.replace(ck, ckdir / 'last.pt.corrupt')   # set aside, never lost
         else:
-            (out / 'config.json').write_text(json.dumps(asdict(config), indent=1))
+            (out / 'config.json').write_text(strict_json(asdict(config), indent=1))
             snaps = [(0, to_uint8_t(_snapshot(po.field)))]
         timings, t0 = {}, time.time()
         bar = tqdm(total=config.steps, initial=po.step_count, desc=f'{config.method} x{config.particles} {config.prompt!r}',
@@ -57,13 +85,13 @@ def generate(prior, config:ParticleConfig, out, resume:bool=False, checkpoint_ev
         while po.step_count < config.steps:
             try: tm = po.step()
             except NonFiniteError as e:
-                raise NonFiniteError(f'{e}; stopped. The last good checkpoint is {ck} (step {_saved_step(ck)}); '
+                raise NonFiniteError(f'{e}; stopped. The last good checkpoint is {ck} (step {_saved_step(ckdir)}); '
                                      f'lower the learning rate and --resume') from None
             for k, v in tm.items(): timings[k] = timings.get(k, 0.) + v
             s = po.step_count; bar.update(1)
             if s % snapshot_every == 0 or s == config.steps: snaps.append((s, to_uint8_t(_snapshot(po.field))))
             if s % checkpoint_every == 0 or s == config.steps:
-                _atomic_save(dict(optimizer=po.state_dict(), snapshots=snaps), ck)
+                save_checkpoint(dict(optimizer=po.state_dict(), snapshots=snaps), ckdir)
             if stop_after is not None and s >= stop_after: bar.close(); return dict(stopped_at=s)
         bar.close()
         seconds = time.time() - t0
@@ -71,14 +99,14 @@ def generate(prior, config:ParticleConfig, out, resume:bool=False, checkpoint_ev
         metrics = write_results(po.field, config, out, judge=judge)
         metrics.update(seconds=seconds, seconds_per_step=seconds / max(1, config.steps - (state['optimizer']['step'] if resume else 0)),
                        timing_per_step={k: v / max(1, config.steps) for k, v in timings.items() if not k.endswith('loss')})
-        (out / 'metrics.json').write_text(json.dumps(metrics, indent=1))
+        (out / 'metrics.json').write_text(strict_json(metrics, indent=1))
         return metrics
     finally:
         po.close()
 
-def _saved_step(ck):
-    try: return torch.load(ck, weights_only=False)['optimizer']['step']
-    except Exception: return 'none yet'
+def _saved_step(ckdir):
+    try: return load_checkpoint(ckdir)[0]['optimizer']['step']
+    except UserError: return 'none yet'
 
 def to_uint8_t(images): return (images.clamp(0, 1) * 255).round().to(torch.uint8)
 
@@ -164,9 +192,9 @@ def write_results(field:GridField, config:ParticleConfig, out, judge=None, gif_f
 # %% ../nbs/24_text_to_3d.ipynb #0a7fd365
 def load_run(out) -> tuple:
     "The (config, field, snapshots) of a run folder, from its last checkpoint."
-    ck = Path(out) / 'checkpoints' / 'last.pt'
-    if not ck.exists(): raise UserError(f'no run at {out} (missing {ck})')
-    state = torch.load(ck, weights_only=False)
+    ckdir = Path(out) / 'checkpoints'
+    if not any((ckdir / n).exists() for n in CHECKPOINTS): raise UserError(f'no run at {out} (no checkpoint in {ckdir})')
+    state, _ = load_checkpoint(ckdir, warn=lambda line: print(line, file=sys.stderr))
     cfg = ParticleConfig(**state['optimizer']['config'])
     field = GridField(cfg.particles, cfg.grid_res, blob_radius=cfg.blob_radius); field.load_state_dict(state['optimizer']['field'])
     return cfg, field, state['snapshots']
