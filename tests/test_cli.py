@@ -129,3 +129,30 @@ def test_resume_from_corrupt_checkpoint(tmp_path):
     (ck / 'last.pt').write_bytes(b'garbage'); (ck / 'previous.pt').write_bytes(b'')
     r = run(*args, '--out', str(b), '--resume')
     assert r.returncode == 2 and r.stderr.startswith('error: cannot resume from') and r.stderr.count('\n') == 1, r.stderr
+
+
+def test_generate_mesh_stages(tmp_path):
+    "nerf,geometry,texture from the shell: textured meshes that load back, pictures, mesh metrics; a killed mesh stage resumes."
+    import time, trimesh
+    out = tmp_path / 'm'
+    args = ['generate', 'a red cube', '--particles', '2', '--steps', '6', '--grid-res', '12', '--samples', '16', '--tet-res', '12',
+            '--geometry-steps', '40', '--texture-steps', '4', '--checkpoint-every', '1', '--out', str(out)]
+    p = subprocess.Popen([EXE, *args, '--stages', 'nerf,geometry,texture'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ck = out / 'checkpoints' / 'geometry' / 'last.pt'
+    t0 = time.time()
+    while not ck.exists() and time.time() - t0 < 300: time.sleep(0.05)
+    p.kill(); p.wait()
+    assert ck.exists() and not (out / 'particle_0' / 'mesh.glb').exists(), 'the run should have been killed in the geometry stage'
+    r = run(*args, '--stages', 'nerf,geometry,texture', '--resume')
+    assert r.returncode == 0, r.stderr
+    assert 'meshes (geometry+texture) done' in r.stdout
+    for i in range(2):
+        for f in ('mesh.glb', 'mesh.obj', 'mesh.mtl', 'mesh.png', 'mesh_view_0.png'): assert (out / f'particle_{i}' / f).exists(), f
+        m = trimesh.load(out / f'particle_{i}' / 'mesh.glb', force='mesh')
+        assert len(m.faces) > 0 and m.visual.uv is not None
+    for f in ('mesh_grid.png', 'mesh_turntable.gif'): assert (out / f).exists(), f
+    metrics = json.loads((out / 'metrics.json').read_text())
+    assert 'accuracy' in metrics and 0 <= metrics['mesh']['accuracy'] <= 1 and len(metrics['mesh']['particles']) == 2
+    # everything finished: --resume has nothing left to do but the export
+    r = run(*args, '--stages', 'nerf,geometry,texture', '--resume')
+    assert r.returncode == 0 and 'VSD x2 done' not in r.stdout, r.stdout

@@ -9,7 +9,7 @@ from pathlib import Path
 from .core import UserError, check_positive, check_number
 
 # %% auto #0
-__all__ = ['cmd_dataset', 'cmd_sample_prior', 'cmd_generate', 'finite_float', 'build_parser', 'main']
+__all__ = ['STAGES', 'cmd_dataset', 'cmd_sample_prior', 'parse_stages', 'cmd_generate', 'finite_float', 'build_parser', 'main']
 
 # %% ../nbs/05_cli.ipynb #bf29fb85
 def _out_dir(path) -> Path:
@@ -48,21 +48,52 @@ def cmd_sample_prior(a):
     print(f"wrote {len(a.prompts) * a.n} samples to {out} (one row per prompt: {grid})")
 
 # %% ../nbs/05_cli.ipynb #dfbc0975
+STAGES = ('nerf', 'geometry', 'texture')
+
+def parse_stages(text:str) -> tuple:
+    "argparse type: comma-separated stages, e.g. 'nerf,geometry,texture', returned in run order."
+    stages = [s.strip() for s in text.split(',') if s.strip()]
+    bad = [s for s in stages if s not in STAGES]
+    if bad or not stages: raise argparse.ArgumentTypeError(f"unknown stage {', '.join(map(repr, bad)) or repr(text)}; choose from {','.join(STAGES)} (comma separated)")
+    return tuple(s for s in STAGES if s in stages)
+
+def _nerf_finished(out:Path, cfg) -> bool:
+    "True when `out` holds a finished stage-1 run made with `cfg` (so --resume goes straight on to the mesh stages)."
+    from dataclasses import asdict
+    from vsd_tutorial.pipeline import load_checkpoint
+    try: sd = load_checkpoint(out / 'checkpoints')[0]['optimizer']
+    except UserError: return False
+    return sd['step'] >= cfg.steps and sd['config'] == asdict(cfg) and (out / 'metrics.json').exists()
+
 def cmd_generate(a):
-    "Stage 1 text-to-3D: n particles with VSD (or SDS), pictures, metrics and checkpoints in --out."
+    "Text to 3D: stage 1 (n particles with VSD or SDS), then optionally the mesh stages; pictures, metrics, meshes in --out."
     from vsd_tutorial.priors import ToyPrior
     from vsd_tutorial.particles import ParticleConfig, caption_for
-    from vsd_tutorial.pipeline import generate
+    from vsd_tutorial.pipeline import generate, load_run
+    from vsd_tutorial.mesh.stages import MeshConfig
     kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
     cfg = ParticleConfig(a.prompt, **kw)                          # validates every setting before any work
+    mesh_kw = {k: getattr(a, k) for k in ('tet_res', 'threshold', 'geometry_steps', 'texture_steps') if getattr(a, k) is not None}
+    mcfg = MeshConfig(cfg.prompt, seed=cfg.seed, **mesh_kw)
+    out = Path(a.out)
+    if 'nerf' not in a.stages and not (out / 'checkpoints').is_dir():
+        raise UserError(f'no stage-1 run in {out}; add nerf to --stages (e.g. --stages nerf,geometry,texture)')
     prior = ToyPrior.from_pretrained(a.prior, device=a.device)
     for v in ('front', 'side', 'back', 'overhead'): prior.tokenize(caption_for(cfg.prompt, v))
-    out = Path(a.out)
-    m = generate(prior, cfg, out, resume=a.resume, checkpoint_every=a.checkpoint_every)
-    acc = f", judge accuracy {m['accuracy']:.0%}, modes {m['modes']}" if 'accuracy' in m else ''
-    print(f"{cfg.method.upper()} x{cfg.particles} done in {m['seconds']:.0f} s{acc}\n"
-          f"results in {out}: grid.png, turntable.gif, particle_*/view_*.png, metrics.json")
+    if 'nerf' in a.stages and not (a.resume and _nerf_finished(out, cfg)):
+        m = generate(prior, cfg, out, resume=a.resume, checkpoint_every=a.checkpoint_every)
+        acc = f", judge accuracy {m['accuracy']:.0%}, modes {m['modes']}" if 'accuracy' in m else ''
+        print(f"{cfg.method.upper()} x{cfg.particles} done in {m['seconds']:.0f} s{acc}\n"
+              f"results in {out}: grid.png, turntable.gif, particle_*/view_*.png, metrics.json")
+    mesh_stages_asked = [s for s in a.stages if s != 'nerf']
+    if mesh_stages_asked:
+        from vsd_tutorial.mesh.pipeline import mesh_stages
+        field = load_run(out)[1].to(prior.device)
+        m = mesh_stages(prior, field, mcfg, out, stages=mesh_stages_asked, resume=a.resume, checkpoint_every=a.checkpoint_every)
+        acc = f", judge accuracy {m['accuracy']:.0%}, modes {m['modes']}" if 'accuracy' in m else ''
+        print(f"meshes ({'+'.join(mesh_stages_asked)}) done in {sum(m['seconds'].values()):.0f} s{acc}\n"
+              f"results in {out}: particle_*/mesh.glb, particle_*/mesh.obj, mesh_grid.png, mesh_turntable.gif, metrics.json (mesh)")
 
 class _Parser(argparse.ArgumentParser):
     "argparse, but a usage error is one line on stderr (like every other error here) and exit status 2."
@@ -112,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--samples', type=int, default=None, help='samples per ray (default 48)')
     g.add_argument('--blob-radius', type=finite_float, default=None, help='radius of the initial density blob (default 0.35)')
     g.add_argument('--no-anneal', action='store_true', help='keep t ~ U(0.02, 0.98) for the whole run')
+    g.add_argument('--stages', type=parse_stages, default=('nerf',), metavar='nerf,geometry,texture',
+                   help='stages to run (default nerf): the radiance fields, then DMTet geometry (SDS), then texture (VSD) and mesh export')
+    g.add_argument('--tet-res', type=int, default=None, help='tet-grid cubes per side of the geometry stage (default 32)')
+    g.add_argument('--threshold', type=finite_float, default=None, help='stage-1 density that becomes the mesh surface (default 5)')
+    g.add_argument('--geometry-steps', type=int, default=None, help='SDS steps of the geometry stage (default 100)')
+    g.add_argument('--texture-steps', type=int, default=None, help='VSD steps of the texture stage (default 200)')
     g.add_argument('--out', default='outputs/generate'); g.add_argument('--resume', action='store_true', help='continue the run in --out')
     g.add_argument('--checkpoint-every', type=int, default=50)
     g.add_argument('--prior', default=None, help='a toy prior folder (default: the shipped one)')
