@@ -4,7 +4,7 @@
 
 # %% ../../nbs/32_mesh_stages.ipynb #512e8a85
 from __future__ import annotations
-import copy
+import copy, contextlib
 from dataclasses import dataclass, asdict, fields
 import torch
 import torch.nn as nn
@@ -20,7 +20,8 @@ from .raster import render_mesh
 from ..toy.world import BACKGROUND
 
 # %% auto #0
-__all__ = ['sdf_from_density', 'meshes_from_field', 'shade_mesh', 'MeshConfig', 'GeometryStage', 'TextureField', 'TextureStage']
+__all__ = ['sdf_from_density', 'meshes_from_field', 'shade_mesh', 'MeshConfig', 'cpu_deterministic', 'GeometryStage',
+           'TextureField', 'TextureStage']
 
 # %% ../../nbs/32_mesh_stages.ipynb #ffac7cdb
 def sdf_from_density(field:GridField, particle:int, points:torch.Tensor, threshold:float) -> torch.Tensor:
@@ -86,6 +87,15 @@ class MeshConfig:
         if not self.prompt.strip(): raise UserError('the prompt is empty; try "a red cube"')
 
 # %% ../../nbs/32_mesh_stages.ipynb #65567700
+@contextlib.contextmanager
+def cpu_deterministic(device):
+    "On the CPU, torch's deterministic kernels for the block (its scatter-adds otherwise sum in thread order), then back."
+    if torch.device(device).type != 'cpu': yield; return
+    before = torch.are_deterministic_algorithms_enabled()
+    torch.use_deterministic_algorithms(True)
+    try: yield
+    finally: torch.use_deterministic_algorithms(before)
+
 class _Stage:
     "What stages 2 and 3 share: prompt embeddings per view word, one generator for every draw, the time schedule."
     def _setup(self, prior, cfg:MeshConfig, n:int, steps:int, seed_offset:int):
@@ -141,6 +151,9 @@ class GeometryStage(_Stage):
 
     def step(self) -> dict:
         "One SDS step for every particle's mesh."
+        with cpu_deterministic(self.prior.device): return self._step()
+
+    def _step(self) -> dict:
         c, p = self.cfg, self.prior
         cams, emb, t, noise = self._draw()
         out = self.render(cams)
@@ -218,6 +231,9 @@ class TextureStage(_Stage):
 
     def step(self) -> dict:
         "One VSD step for every particle's texture, then one ε_φ step."
+        with cpu_deterministic(self.prior.device): return self._step()
+
+    def _step(self) -> dict:
         c, p = self.cfg, self.prior
         cams, emb, t, noise = self._draw()
         x0 = p.encode_images(self.render(cams)['rgb'])
