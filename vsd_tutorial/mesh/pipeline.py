@@ -153,7 +153,8 @@ class MeshViewer:
         self.figure = go.Figure([mesh_trace(self.meshes[i], 0.8 * k) for k, i in enumerate(idx)])
         self.figure.update_layout(scene=dict(aspectmode='data', xaxis_visible=False, yaxis_visible=False, zaxis_visible=False),
                                   margin=dict(l=0, r=0, t=0, b=0), height=320)
-        with self.out: self.out.clear_output(wait=True); display(self.figure)
+        with self.out:                 # plotly's own mimetype: no renderer guessing (its 'browser' fallback blocks a kernel)
+            self.out.clear_output(wait=True); display({'application/vnd.plotly.v1+json': json.loads(self.figure.to_json())}, raw=True)
         return self
 
     def _ipython_display_(self):
