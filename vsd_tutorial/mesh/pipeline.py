@@ -133,7 +133,7 @@ class MeshViewer:
         import ipywidgets as W
         if not meshes: raise UserError('no meshes to show; run the geometry stage first (--stages nerf,geometry,texture)')
         self.meshes = meshes
-        self.particle = W.Dropdown(options=[('all', -1)] + [(f'particle {i}', i) for i in range(len(meshes))], value=-1, description='show')
+        self.particle = W.Dropdown(options=[(f'particle {i}', i) for i in range(len(meshes))] + [('all', -1)], value=0, description='show')
         self.particle.observe(self.on_select, names='value')
         self.out = W.Output()
         self.widget = W.VBox([self.particle, self.out])
