@@ -106,6 +106,10 @@ class _Stage:
         self.generator = torch.Generator().manual_seed(cfg.seed + seed_offset)
         self.step_count = 0
 
+    def step(self) -> dict:
+        "One optimisation step of every particle (`_step`), with deterministic CPU kernels so a checkpoint resumes exactly."
+        with cpu_deterministic(self.prior.device): return self._step()
+
     def _draw(self):
         "Cameras, their prompt embeddings, timesteps and noise for one step."
         g, p = self.generator, self.prior
@@ -126,7 +130,7 @@ class _Stage:
             raise UserError(f'the checkpoint was made with different settings (saved, now): {diff}')
 
 class GeometryStage(_Stage):
-    "Stage 2: each stage-1 particle becomes a DMTet mesh, refined with SDS (CFG 100) + normal-consistency + Laplacian."
+    "Stage 2: each stage-1 particle becomes a DMTet mesh, refined with SDS (CFG 100) + normal-consistency + Laplacian; `field` is frozen."
     def __init__(self, prior, field:GridField, cfg:MeshConfig):
         self._setup(prior, cfg, field.n, cfg.geometry_steps, seed_offset=1)
         self.field = field.requires_grad_(False)
@@ -149,11 +153,8 @@ class GeometryStage(_Stage):
         out['regulariser'] = torch.stack(reg).sum()
         return out
 
-    def step(self) -> dict:
-        "One SDS step for every particle's mesh."
-        with cpu_deterministic(self.prior.device): return self._step()
-
     def _step(self) -> dict:
+        "One SDS step for every particle's mesh."
         c, p = self.cfg, self.prior
         cams, emb, t, noise = self._draw()
         out = self.render(cams)
@@ -229,11 +230,8 @@ class TextureStage(_Stage):
             outs.append(dict(rgb=o['mask'] * rgb + (1 - o['mask']) * bg, mask=o['mask']))
         return {k: torch.cat([o[k] for o in outs]) for k in ('rgb', 'mask')}
 
-    def step(self) -> dict:
-        "One VSD step for every particle's texture, then one ε_φ step."
-        with cpu_deterministic(self.prior.device): return self._step()
-
     def _step(self) -> dict:
+        "One VSD step for every particle's texture, then one ε_φ step."
         c, p = self.cfg, self.prior
         cams, emb, t, noise = self._draw()
         x0 = p.encode_images(self.render(cams)['rgb'])
