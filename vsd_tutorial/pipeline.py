@@ -37,17 +37,19 @@ def _read_checkpoint(path) -> dict:
         raise ValueError('not a stage-1 checkpoint')
     return state
 
-def load_checkpoint(folder, warn=None) -> tuple:
-    "(state, path) of the newest readable checkpoint in `folder`: last.pt, else previous.pt. `warn(line)` hears of a bad one."
-    folder, problems = Path(folder), []
+def load_checkpoint(folder, warn=None, set_aside:bool=False) -> tuple:
+    "(state, path) of the newest readable checkpoint in `folder`: last.pt, else previous.pt. `warn(line)` hears of a bad one; `set_aside` renames it NAME.corrupt."
+    folder, problems, broken = Path(folder), [], []
     for name in CHECKPOINTS:
         p = folder / name
         if not p.exists(): continue
         try: state = _read_checkpoint(p)
         except Exception as e:
             why = (str(e).strip().splitlines() or [''])[0][:90]
-            problems.append(f"{name} is corrupt or truncated ({type(e).__name__}{': ' + why if why else ''})"); continue
+            problems.append(f"{name} is corrupt or truncated ({type(e).__name__}{': ' + why if why else ''})"); broken.append(p); continue
         if problems and warn: warn(f"warning: {problems[0]}; resuming from {name} (step {state['optimizer']['step']})")
+        if set_aside:
+            for b in broken: os.replace(b, b.with_name(b.name + '.corrupt'))     # out of the rotation's way, never deleted
         return state, p
     if problems: raise UserError(f"cannot resume from {folder}: {'; '.join(problems)}; start again with another --out")
     raise UserError(f'nothing to resume: no checkpoint in {folder}')
@@ -64,7 +66,7 @@ def generate(prior, config:ParticleConfig, out, resume:bool=False, checkpoint_ev
     out = Path(out)
     if out.exists() and not out.is_dir(): raise UserError(f'--out {out} exists and is not a folder')
     ckdir = out / 'checkpoints'; ck = ckdir / 'last.pt'
-    if resume: state, found = load_checkpoint(ckdir, warn=lambda line: print(line, file=sys.stderr))   # before any work
+    if resume: state, _ = load_checkpoint(ckdir, warn=lambda line: print(line, file=sys.stderr), set_aside=True)   # before any work
     elif any((ckdir / n).exists() for n in CHECKPOINTS):
         raise UserError(f'{out} already holds a run; pass --resume to continue it or choose another --out')
     try: (out / 'checkpoints').mkdir(parents=True, exist_ok=True)
@@ -75,7 +77,6 @@ def generate(prior, config:ParticleConfig, out, resume:bool=False, checkpoint_ev
     try:
         if resume:
             po.load_state_dict(state['optimizer']); snaps = state['snapshots']
-            if found.name != 'last.pt' and ck.exists(): os.replace(ck, ckdir / 'last.pt.corrupt')   # set aside, never lost
         else:
             (out / 'config.json').write_text(strict_json(asdict(config), indent=1))
             snaps = [(0, to_uint8_t(_snapshot(po.field)))]

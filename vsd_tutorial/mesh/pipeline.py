@@ -29,9 +29,7 @@ def run_stage(stage, folder, resume:bool=False, checkpoint_every:int=50, progres
     check_positive('checkpoint_every', checkpoint_every)
     if any((folder / n).exists() for n in CHECKPOINTS):
         if not resume: raise UserError(f'{folder.parent.parent} already holds a {folder.name} stage; pass --resume to continue it or choose another --out')
-        state, found = load_checkpoint(folder, warn=lambda line: print(line, file=sys.stderr))
-        stage.load_state_dict(state['optimizer'])
-        if found.name != 'last.pt' and (folder / 'last.pt').exists(): (folder / 'last.pt').replace(folder / 'last.pt.corrupt')
+        stage.load_state_dict(load_checkpoint(folder, warn=lambda line: print(line, file=sys.stderr), set_aside=True)[0]['optimizer'])
     folder.mkdir(parents=True, exist_ok=True)
     bar, done = tqdm(total=stage.steps, initial=stage.step_count, desc=desc, disable=not progress), 0
     try:
