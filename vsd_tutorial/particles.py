@@ -10,11 +10,11 @@ import torch
 from .core import UserError, NonFiniteError, check_positive, check_number
 from .guidance import sds_grad, vsd_grad, grad_injection_loss, TimestepSampler
 from .lora import LoRAEpsPhi
-from .renderer import GridField, render, occupancy_grids, update_occupancy, occupancy_available
+from .renderer import GridField, aspect_scale, render, occupancy_grids, update_occupancy, occupancy_available
 from .views import sample_cameras, camera_condition
 
 # %% auto #0
-__all__ = ['ParticleConfig', 'ParticleOptimizer', 'prompt_view', 'caption_for']
+__all__ = ['ParticleConfig', 'coarse_occupancy', 'kernel_repulsion', 'ParticleOptimizer', 'prompt_view', 'caption_for']
 
 # %% ../nbs/23_particles.ipynb #948b7cd1
 @dataclass
@@ -38,16 +38,45 @@ class ParticleConfig:
     sparsity: float = 0.0          # weight of an opacity penalty (floaters)
     blob_radius: float = 0.35      # the density blob's radius (scene initialisation; 24_text_to_3d measures its effect on modes)
     occupancy: bool|None = None    # nerfacc occupancy grid (empty-space skipping, CUDA only); None: on when the prior is on CUDA
+    # --- diversity and speed (measured in 25_diversity) ---
+    init_aspect: float = 1.0       # blobs of n aspect ratios (height/width) spread evenly in log scale over [1/a, a]; 1: all round
+    update: str = 'all'            # 'all' particles every step, or one 'random' particle per step (the official code)
+    phi_pass: str = 'shared'       # 'shared': ε_φ's forward for the baseline is also its training forward; 'separate': own t', ε'
+    lora_steps: int = 1            # ε_φ steps per particle step (extra ones on fresh t', ε')
+    repulsion: float = 0.0         # weight of an SVGD kernel repulsion between particles' coarse occupancies
+    entropy: float = 0.0           # ESD's λ: the baseline mixes in the camera-free ε_φ(x_t, t, y) (0: VSD)
 
     def __post_init__(self):
         if self.method not in ('vsd', 'sds'): raise UserError(f"unknown method {self.method!r}; choose 'vsd' or 'sds'")
         if self.particles is None: self.particles = 4 if self.method == 'vsd' else 1
-        for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank'): check_positive(k, getattr(self, k))
+        for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank', 'lora_steps'): check_positive(k, getattr(self, k))
         for k in ('lr', 'lora_lr', 'blob_radius'): check_number(k, getattr(self, k), positive=True)   # NaN/inf never pass
+        if check_number('init_aspect', self.init_aspect, positive=True) < 1: raise UserError(f'init_aspect must be >= 1 (1: round blobs), got {self.init_aspect}')
+        check_number('repulsion', self.repulsion, low=0)
+        if not 0 <= check_number('entropy', self.entropy, low=0) <= 1: raise UserError(f'entropy must be in [0, 1], got {self.entropy}')
+        for k, allowed in (('update', ('all', 'random')), ('phi_pass', ('shared', 'separate'))):
+            if getattr(self, k) not in allowed: raise UserError(f"unknown {k} {getattr(self, k)!r}; choose {' or '.join(map(repr, allowed))}")
         if self.guidance is None: self.guidance = 7.5 if self.method == 'vsd' else 100.
         check_number('guidance', self.guidance, low=0); check_number('sparsity', self.sparsity, low=0)
         if self.anneal is not None and not (check_number('anneal', self.anneal, low=0) <= 1): raise UserError(f"anneal must be in [0, 1] or None, got {self.anneal}")
         if not self.prompt.strip(): raise UserError('the prompt is empty; try "a red cube"')
+
+# %% ../nbs/23_particles.ipynb #d086aadf
+def coarse_occupancy(field:GridField, res:int=8) -> torch.Tensor:
+    "Each particle's opacity on a res³ lattice of cells over the box (n, res³): 1 - exp(-σ Δ) at the cell centres."
+    b = field.bound
+    lin = (torch.arange(res, device=field.grid.device) + 0.5) / res * 2 * b - b
+    pts = torch.stack(torch.meshgrid(lin, lin, lin, indexing='ij'), -1).reshape(1, -1, 3).expand(field.n, -1, -1)
+    sigma, _ = field.query(pts)
+    return 1 - torch.exp(-sigma * (2 * b / res))
+
+def kernel_repulsion(f:torch.Tensor) -> torch.Tensor:
+    "Σ_{i≠j} exp(-‖f_i - f_j‖²/h) for features f (n, D), h = median off-diagonal ‖f_i - f_j‖² / log(n+1), held fixed."
+    n = len(f)
+    d2 = (f[:, None] - f[None]).pow(2).sum(-1)
+    off = ~torch.eye(n, dtype=torch.bool, device=f.device)
+    h = (d2.detach()[off].median() / math.log(n + 1)).clamp(min=1e-8)
+    return torch.exp(-d2 / h)[off].sum()
 
 # %% ../nbs/23_particles.ipynb #773e7af9
 class ParticleOptimizer:
@@ -62,6 +91,10 @@ class ParticleOptimizer:
         self.emb = {v: prior.encode_prompt([caption_for(c.prompt, v if c.view_prompts else None)]) for v in self.views}
         self.null = prior.null_embedding(1)
         self.field = GridField(c.particles, c.grid_res, blob_radius=c.blob_radius).to(prior.device)
+        if c.init_aspect != 1:                               # n blob shapes from 1/a to a (log-even), in a seeded order
+            u = (torch.arange(c.particles) + 0.5) / c.particles * 2 - 1
+            order = torch.randperm(c.particles, generator=torch.Generator().manual_seed(c.seed + 7919))
+            self.field.blob_scale.copy_(aspect_scale(c.init_aspect ** u[order]))
         self.opt = torch.optim.Adam(self.field.parameters(), lr=c.lr)
         self.sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=int(c.anneal * c.steps) if c.anneal is not None else None)
         with torch.random.fork_rng(devices=[]):            # ε_φ's random init (LoRA A, camera MLP) comes from the seed too
@@ -87,27 +120,44 @@ class ParticleOptimizer:
         if self.occupancy is not None: update_occupancy(self.field, self.occupancy, self.step_count, c.samples)
         out = render(self.field, cams, c.res, c.supersample, c.samples, generator=g, occupancy=self.occupancy)
         x0 = p.encode_images(out['rgb'])
-        t = self.sampler(self.step_count, c.particles, g).to(p.device)
+        if c.update == 'random':                             # one particle's image goes to the prior (the official code)
+            i = torch.randint(c.particles, (1,), generator=g).item()
+            x0, emb, cams = x0[i:i + 1], emb[i:i + 1], cams[[i]]
+        t = self.sampler(self.step_count, len(x0), g).to(p.device)
         noise = torch.randn(x0.shape, generator=g).to(x0)
         t1 = now(); tm['render'] = t1 - t0
+        phi_loss = None
         if c.method == 'sds': grad = sds_grad(p, x0, emb, t, noise, c.guidance, null_emb=self.null)
         else:
             cond = camera_condition(cams).to(x0)
-            grad = vsd_grad(p, x0, emb, t, noise, eps_phi=lambda x_t, t_: self.phi(x_t, t_, emb, cond),
-                            guidance_scale=c.guidance, null_emb=self.null)
+            if c.phi_pass == 'shared':                       # one ε_φ forward: its output is the baseline, its loss trains ε_φ
+                x_t = p.add_noise(x0.detach(), noise, t)
+                pred = self.phi(x_t, t, emb, self.phi.drop_condition(cond, g) if c.entropy else cond)
+                phi_loss, baseline = (pred - noise).pow(2).mean(), pred.detach()
+            else: baseline = lambda x_t, t_: self.phi(x_t, t_, emb, cond)
+            if c.entropy:                                    # ESD: λ ε_φ(x_t, t, y) + (1-λ) ε_φ(x_t, t, c, y)
+                conditioned = baseline
+                def baseline(x_t, t_):
+                    b = conditioned(x_t, t_) if callable(conditioned) else conditioned
+                    return (1 - c.entropy) * b + c.entropy * self.phi(x_t, t_, emb, None)
+            grad = vsd_grad(p, x0, emb, t, noise, eps_phi=baseline, guidance_scale=c.guidance, null_emb=self.null)
         t2 = now(); tm['prior'] = t2 - t1
         loss = grad_injection_loss(x0, grad)
         if c.sparsity: loss = loss + c.sparsity * out['opacity'].sum()
+        if c.repulsion and c.particles > 1: loss = loss + c.repulsion * kernel_repulsion(coarse_occupancy(self.field))
         self.opt.zero_grad(set_to_none=True); loss.backward()
         if not torch.isfinite(self.field.grid.grad).all(): raise NonFiniteError(f'non-finite gradient at step {self.step_count}')
         self.opt.step()
         if not torch.isfinite(self.field.grid).all(): raise NonFiniteError(f'non-finite particle parameters after step {self.step_count}')
         t3 = now(); tm['particle_backward'] = t3 - t2
         if self.phi is not None:
-            phi_loss = self.phi.loss(x0.detach(), emb, cond, generator=g)
-            if not torch.isfinite(phi_loss): raise NonFiniteError(f'non-finite ε_φ loss at step {self.step_count}')
-            self.phi_opt.zero_grad(set_to_none=True); phi_loss.backward(); self.phi_opt.step()
-            tm['lora'] = now() - t3; tm['lora_loss'] = phi_loss.item()
+            for k in range(c.lora_steps):
+                if phi_loss is None: phi_loss = self.phi.loss(x0.detach(), emb, cond, generator=g)
+                if not torch.isfinite(phi_loss): raise NonFiniteError(f'non-finite ε_φ loss at step {self.step_count}')
+                self.phi_opt.zero_grad(set_to_none=True); phi_loss.backward(); self.phi_opt.step()
+                if k == 0: tm['lora_loss'] = phi_loss.item()
+                phi_loss = None
+            tm['lora'] = now() - t3
         self.step_count += 1
         return tm
 

@@ -14,14 +14,20 @@ from .views import CameraBatch
 from .toy.world import BACKGROUND
 
 # %% auto #0
-__all__ = ['blob_density', 'GridField', 'ray_box', 'render_rays', 'density_normals', 'render', 'render_views',
+__all__ = ['blob_density', 'aspect_scale', 'GridField', 'ray_box', 'render_rays', 'density_normals', 'render', 'render_views',
            'field_from_primitive', 'occupancy_grids', 'march_step', 'update_occupancy', 'render_rays_occupancy',
            'emulate_nerfacc_cuda', 'occupancy_available']
 
 # %% ../nbs/21_nerf.ipynb #4775bf5e
-def blob_density(x:torch.Tensor, strength:float=10., radius:float=0.35) -> torch.Tensor:
-    "The paper's density-blob initialisation λ(1 − ‖x‖/r), added to the density's pre-activation."
+def blob_density(x:torch.Tensor, strength:float=10., radius:float=0.35, scale:torch.Tensor|None=None) -> torch.Tensor:
+    "The paper's density-blob initialisation λ(1 − ‖x/s‖/r), added to the density's pre-activation; `s` (...,3) stretches it per axis."
+    if scale is not None: x = x / scale
     return strength * (1 - x.norm(dim=-1) / radius)
+
+def aspect_scale(aspect:torch.Tensor) -> torch.Tensor:
+    "Per-axis stretches (n,3) of a volume-preserving blob whose height/width ratio is `aspect` (n,): (a^-1/3, a^-1/3, a^2/3), z up."
+    a = torch.as_tensor(aspect, dtype=torch.float32)
+    return torch.stack([a ** (-1 / 3), a ** (-1 / 3), a ** (2 / 3)], -1)
 
 class GridField(nn.Module):
     "Radiance fields of `n` particles as dense grids over [-bound, bound]³: density (softplus) and RGB (sigmoid)."
@@ -30,6 +36,12 @@ class GridField(nn.Module):
         check_positive('n', n); check_positive('res', res)
         self.n, self.res, self.bound, self.blob_strength, self.blob_radius = n, res, bound, blob_strength, blob_radius
         self.grid = nn.Parameter(torch.zeros(n, 4, res, res, res))     # channel 0: density pre-activation; 1-3: colour logits
+        self.register_buffer('blob_scale', torch.ones(n, 3))           # each particle's blob stretch (scene initialisation)
+
+    def load_state_dict(self, state_dict, strict:bool=True, assign:bool=False):
+        "As nn.Module's; a state saved before blobs could be stretched reads as round blobs."
+        if 'blob_scale' not in state_dict: state_dict = {**state_dict, 'blob_scale': torch.ones(self.n, 3)}
+        return super().load_state_dict(state_dict, strict, assign)
 
     def query(self, x:torch.Tensor, particle:int|None=None):
         "Density (n,M) and colour (n,M,3) at world points x (n,M,3); zero density outside the box. `particle`: only that one (x (1,M,3))."
@@ -38,7 +50,8 @@ class GridField(nn.Module):
         feats = F.grid_sample(grid, g[:, :, None, None], mode='bilinear', padding_mode='border', align_corners=True)
         feats = feats[:, :, :, 0, 0].transpose(1, 2)                  # (n,M,4)
         inside = (g.abs() <= 1).all(-1)
-        sigma = F.softplus(feats[..., 0] + blob_density(x, self.blob_strength, self.blob_radius)) * inside
+        scale = (self.blob_scale if particle is None else self.blob_scale[particle:particle + 1])[:, None]
+        sigma = F.softplus(feats[..., 0] + blob_density(x, self.blob_strength, self.blob_radius, scale)) * inside
         return sigma, torch.sigmoid(feats[..., 1:])
 
 # %% ../nbs/21_nerf.ipynb #9bb3db26
