@@ -57,6 +57,7 @@ readme: install-dev
 benchmarks: install
 	$(BIN)/python benchmarks/prior_quality.py
 	$(BIN)/python benchmarks/stage1.py
+	$(BIN)/python benchmarks/diversity.py
 	$(BIN)/python benchmarks/mesh_stages.py
 
 ## reproduce the shipped weights (about an hour and a few minutes on a 2-core CPU)

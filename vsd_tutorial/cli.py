@@ -71,7 +71,8 @@ def cmd_generate(a):
     from vsd_tutorial.particles import ParticleConfig, caption_for
     from vsd_tutorial.pipeline import generate, load_run
     from vsd_tutorial.mesh.stages import MeshConfig
-    kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius') if getattr(a, k) is not None}
+    kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius',
+                                   'init_aspect', 'update', 'lora_steps', 'repulsion', 'entropy') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
     cfg = ParticleConfig(a.prompt, **kw)                          # validates every setting before any work
     mesh_kw = {k: getattr(a, k) for k in ('tet_res', 'threshold', 'geometry_steps', 'texture_steps') if getattr(a, k) is not None}
@@ -143,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--samples', type=int, default=None, help='samples per ray (default 48)')
     g.add_argument('--blob-radius', type=finite_float, default=None, help='radius of the initial density blob (default 0.35)')
     g.add_argument('--no-anneal', action='store_true', help='keep t ~ U(0.02, 0.98) for the whole run')
+    g.add_argument('--init-aspect', type=finite_float, default=None, help='spread of the particles\' initial blob proportions, height/width in [1/a, a] (default 3; 1: all round)')
+    g.add_argument('--update', choices=('all', 'random'), default=None, help='update all particles every step (default) or one random particle (the official code)')
+    g.add_argument('--lora-steps', type=int, default=None, help='ε_φ steps per particle step (default 1)')
+    g.add_argument('--repulsion', type=finite_float, default=None, help='weight of an SVGD kernel repulsion between particles (default 0)')
+    g.add_argument('--entropy', type=finite_float, default=None, help="ESD's entropy weight λ in [0, 1] (default 0: VSD)")
     g.add_argument('--stages', type=parse_stages, default=('nerf',), metavar='nerf,geometry,texture',
                    help='stages to run (default nerf): the radiance fields, then DMTet geometry (SDS), then texture (VSD) and mesh export')
     g.add_argument('--tet-res', type=int, default=None, help='tet-grid cubes per side of the geometry stage (default 32)')

@@ -19,10 +19,10 @@ __all__ = ['EPS_PHI_KINDS', 'distill_images', 'FullEpsPhi', 'make_eps_phi', 'chr
 # %% ../nbs/12_image_distillation.ipynb #0ab47cc4
 def distill_images(prior, prompt:str, method:str='vsd', n:int=8, steps:int=500, guidance_scale:float=7.5,
                    lr:float=0.03, lora_lr:float=1e-3, lora_rank:int=4, anneal:float|None=0.5, seed:int=0,
-                   snapshots:int=10, progress:bool=False, eps_phi:str='lora') -> dict:
+                   snapshots:int=10, progress:bool=False, eps_phi:str='lora', lora_steps:int=1) -> dict:
     "Optimise `n` images for `prompt` with SDS or VSD: dict(images (n,3,H,W), snapshots [(step, images)], seconds)."
     from tqdm.auto import trange
-    check_positive('n', n); check_positive('steps', steps)
+    check_positive('n', n); check_positive('steps', steps); check_positive('lora_steps', lora_steps)
     if method not in ('sds', 'vsd'): raise UserError(f"unknown method {method!r}; choose 'sds' or 'vsd'")
     seed_everything(seed); g = torch.Generator().manual_seed(seed)
     emb = prior.encode_prompt([prompt]).expand(n, -1, -1)
@@ -44,7 +44,7 @@ def distill_images(prior, prompt:str, method:str='vsd', n:int=8, steps:int=500, 
             opt.zero_grad(); grad_injection_loss(theta, grad).backward(); opt.step()
             if not torch.isfinite(theta).all():
                 raise RuntimeError(f'non-finite particles at step {step}; the last good snapshot is kept in the result')
-            if phi is not None:
+            for _ in range(lora_steps if phi is not None else 0):      # ε_φ follows the particles (`lora_steps` per step)
                 loss = phi.loss(theta, emb, generator=g); phi_opt.zero_grad(); loss.backward(); phi_opt.step()
             if every and (step + 1) % every == 0: snaps.append((step + 1, prior.decode_latents(theta.detach()).clamp(0, 1)))
     finally:
