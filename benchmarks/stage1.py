@@ -75,14 +75,14 @@ if a.part in ('all', 'speed'):
               f"{'step %d, %.1f s' % (f['step'], f['seconds']) if f else 'never'}; final (step {e['step']}, {e['seconds']:.1f} s): "
               f"accuracy {e['accuracy']:.0%}, background clean {e['background_clean']:.1%}, IoU {e['silhouette_iou']:.2f}, modes {e['modes']}", flush=True)
     rows = []
-    for p in PROMPTS[:a.prompts]:
+    for p in PROMPTS[:max(a.prompts, 0)]:
         cfg = ParticleConfig(p); po = ParticleOptimizer(prior, cfg); t0 = time.perf_counter()
         for _ in range(cfg.steps): po.step()
         sec = time.perf_counter() - t0; m = evaluate_field(po.field, p, judge); po.close()
         rows.append(dict(prompt=p, seconds=sec, accuracy=m['accuracy'], background_clean=m['background_clean'], modes=m['modes']))
         print(f"  defaults, {p!r}: {sec:.1f} s, accuracy {m['accuracy']:.0%}, background clean {m['background_clean']:.1%}, modes {m['modes']}", flush=True)
     results['defaults'] = rows
-    print(f"defaults over {len(rows)} prompts: mean {statistics.mean(r['seconds'] for r in rows):.1f} s per run, "
+    if rows: print(f"defaults over {len(rows)} prompts: mean {statistics.mean(r['seconds'] for r in rows):.1f} s per run, "
           f"mean accuracy {statistics.mean(r['accuracy'] for r in rows):.1%}, worst {min(r['accuracy'] for r in rows):.0%}")
 
 if a.part in ('all', 'precision'):

@@ -5,7 +5,7 @@
 # %% ../nbs/25_diversity.ipynb #8405deed
 from __future__ import annotations
 import json, time, statistics
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 import torch
 from .core import UserError, check_positive
@@ -33,8 +33,10 @@ def prior_mode_split(prior, judge, prompts=PROMPTS, n:int=32, guidance_scale:flo
 
 # %% ../nbs/25_diversity.ipynb #7d1a8efa
 def run_key(cfg:ParticleConfig) -> str:
-    "The cache key of a run: its whole config (defaults filled in), as sorted JSON."
-    return json.dumps(asdict(cfg), sort_keys=True)
+    "The cache key of a run: its whole config (defaults filled in, 2 and 2.0 alike), as sorted JSON."
+    floats = {f.name for f in fields(ParticleConfig) if 'float' in str(f.type)}
+    return json.dumps({k: float(v) if k in floats and isinstance(v, int) and not isinstance(v, bool) else v
+                       for k, v in asdict(cfg).items()}, sort_keys=True)
 
 def mode_run(prior, judge, cfg:ParticleConfig) -> dict:
     "Run stage 1 with `cfg` and judge it: seconds, accuracy, modes, per-particle tall share, diversity, background, IoU."
@@ -97,12 +99,13 @@ BASE = dict(steps=150, lr=0.2, samples=32, init_aspect=1.0)     # the knobs' com
 SWEEPS = {  # part: (settings, how many of PROMPTS, seeds)
     'main': ({'VSD x4, round blob': BASE, 'VSD x4, stretched blobs (a = 2)': {**BASE, 'init_aspect': 2.0},
               'VSD x4, stretched blobs (a = 3)': {**BASE, 'init_aspect': 3.0},
-              'SDS x4, stretched blobs (a = 3)': {**BASE, 'init_aspect': 3.0, 'method': 'sds', 'particles': 4}}, 5, (0, 1)),
+              'SDS x4, stretched blobs (a = 3)': {**BASE, 'init_aspect': 3.0, 'method': 'sds', 'particles': 4},
+              'VSD x4, the defaults (a = 3, 300 steps)': {}, 'SDS x4, the defaults (a = 3, 300 steps)': dict(method='sds', particles=4)}, 5, (0, 1)),
     'knobs': ({'one random particle per step': {**BASE, 'update': 'random', 'steps': 600},
                'ε_φ: 4 LoRA steps per step': {**BASE, 'lora_steps': 4}, 'ε_φ: LoRA lr 3e-3': {**BASE, 'lora_lr': 3e-3},
                'SVGD repulsion 1': {**BASE, 'repulsion': 1.0}, 'ESD entropy λ = 0.5': {**BASE, 'entropy': 0.5},
-               'n = 8': {**BASE, 'particles': 8}, 'n = 16': {**BASE, 'particles': 16}}, 5, (0,)),
-    'n = 32': ({'n = 32': {**BASE, 'particles': 32}}, 2, (0,)),
+               'n = 8': {**BASE, 'particles': 8}}, 5, (0,)),
+    'many particles': ({'n = 16': {**BASE, 'particles': 16}, 'n = 32': {**BASE, 'particles': 32}}, 2, (0,)),
 }
 
 def run_sweeps(prior, judge, sweeps:dict=SWEEPS, cache=None, progress:bool=True, **override) -> list:

@@ -19,7 +19,8 @@ __all__ = ['EPS_PHI_KINDS', 'distill_images', 'FullEpsPhi', 'make_eps_phi', 'chr
 # %% ../nbs/12_image_distillation.ipynb #0ab47cc4
 def distill_images(prior, prompt:str, method:str='vsd', n:int=8, steps:int=500, guidance_scale:float=7.5,
                    lr:float=0.03, lora_lr:float=1e-3, lora_rank:int=4, anneal:float|None=0.5, seed:int=0,
-                   snapshots:int=10, progress:bool=False, eps_phi:str='lora', lora_steps:int=1) -> dict:
+                   snapshots:int=10, progress:bool=False, eps_phi:str='lora', lora_steps:int=1,
+                   init:str='grey') -> dict:
     "Optimise `n` images for `prompt` with SDS or VSD: dict(images (n,3,H,W), snapshots [(step, images)], seconds)."
     from tqdm.auto import trange
     check_positive('n', n); check_positive('steps', steps); check_positive('lora_steps', lora_steps)
@@ -27,7 +28,10 @@ def distill_images(prior, prompt:str, method:str='vsd', n:int=8, steps:int=500, 
     seed_everything(seed); g = torch.Generator().manual_seed(seed)
     emb = prior.encode_prompt([prompt]).expand(n, -1, -1)
     null = prior.null_embedding(1)
-    theta = (0.1 * torch.randn(n, *prior.latent_shape, generator=g)).to(prior.device).requires_grad_()
+    if init not in ('grey', 'white'): raise UserError(f"unknown init {init!r}; choose 'grey' or 'white'")
+    theta = 0.1 * torch.randn(n, *prior.latent_shape, generator=g)          # grey: model-space 0 is pixel value ½
+    if init == 'white': theta = theta + prior.encode_images(torch.ones(1, 3, prior.resolution, prior.resolution))
+    theta = theta.to(prior.device).requires_grad_()
     opt = torch.optim.Adam([theta], lr=lr)
     sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=int(anneal * steps) if anneal else None)
     if eps_phi not in EPS_PHI_KINDS: raise UserError(f"unknown eps_phi {eps_phi!r}; choose one of {', '.join(EPS_PHI_KINDS)}")
