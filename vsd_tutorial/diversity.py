@@ -24,10 +24,9 @@ def prior_mode_split(prior, judge, prompts=PROMPTS, n:int=32, guidance_scale:flo
     from vsd_tutorial.toy.world import MODES, VIEWS
     check_positive('n', n)
     g, out = torch.Generator().manual_seed(seed), {}
-    for k, p in enumerate(prompts):
+    for k, p in enumerate(prompts):                   # one batch of n per prompt, each with its own view word
         views = [VIEWS[i] for i in torch.randint(len(VIEWS), (n,), generator=g)]
-        imgs = torch.cat([prior.sample(f'{p}, {v} view', n=1, guidance_scale=guidance_scale, steps=steps, seed=seed + 1000 * k + i)
-                          for i, v in enumerate(views)])
+        imgs = prior.sample([f'{p}, {v} view' for v in views], n=1, guidance_scale=guidance_scale, steps=steps, seed=seed + k)
         out[p] = (judge.predict(imgs)['mode'].argmax(-1) == MODES.index('tall')).float().mean().item()
     return out
 
@@ -105,7 +104,8 @@ SWEEPS = {  # part: (settings, how many of PROMPTS, seeds)
                'ε_φ: 4 LoRA steps per step': {**BASE, 'lora_steps': 4}, 'ε_φ: LoRA lr 3e-3': {**BASE, 'lora_lr': 3e-3},
                'SVGD repulsion 1': {**BASE, 'repulsion': 1.0}, 'ESD entropy λ = 0.5': {**BASE, 'entropy': 0.5},
                'n = 8': {**BASE, 'particles': 8}}, 5, (0,)),
-    'many particles': ({'n = 16': {**BASE, 'particles': 16}, 'n = 32': {**BASE, 'particles': 32}}, 2, (0,)),
+    'n = 16': ({'n = 16': {**BASE, 'particles': 16}}, 2, (0,)),
+    'n = 32': ({'n = 32': {**BASE, 'particles': 32}}, 1, (0,)),
 }
 
 def run_sweeps(prior, judge, sweeps:dict=SWEEPS, cache=None, progress:bool=True, **override) -> list:
