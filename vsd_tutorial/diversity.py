@@ -112,8 +112,7 @@ def run_sweeps(prior, judge, sweeps:dict=SWEEPS, cache=None, progress:bool=True,
     "Rows of every part of `sweeps`; `override` replaces config fields in every setting (tiny runs for tests)."
     rows = []
     for settings, n_prompts, seeds in sweeps.values():
-        settings = {k: {**v, **override, **({'particles': min(v.get('particles', 4), override['particles'])} if 'particles' in override else {})}
-                    for k, v in settings.items()}
+        settings = {k: {**v, **override} for k, v in settings.items()}
         rows += mode_sweep(prior, judge, settings, PROMPTS[:n_prompts], seeds, cache=cache, progress=progress)
     return rows
 
