@@ -65,7 +65,7 @@ class ParticleConfig:
 def coarse_occupancy(field:GridField, res:int=8) -> torch.Tensor:
     "Each particle's opacity on a res³ lattice of cells over the box (n, res³): 1 - exp(-σ Δ) at the cell centres."
     b = field.bound
-    lin = (torch.arange(res, device=field.grid.device) + 0.5) / res * 2 * b - b
+    lin = (torch.arange(res, device=field.device) + 0.5) / res * 2 * b - b
     pts = torch.stack(torch.meshgrid(lin, lin, lin, indexing='ij'), -1).reshape(1, -1, 3).expand(field.n, -1, -1)
     sigma, _ = field.query(pts)
     return 1 - torch.exp(-sigma * (2 * b / res))
@@ -113,7 +113,7 @@ class ParticleOptimizer:
         "One particle step for every particle, then one ε_φ step. Returns timings (s) and losses."
         import time
         c, g, p = self.cfg, self.generator, self.prior
-        now = (lambda: (torch.cuda.synchronize(), time.perf_counter())[1]) if self.field.grid.is_cuda else time.perf_counter
+        now = (lambda: (torch.cuda.synchronize(), time.perf_counter())[1]) if self.field.device.type == 'cuda' else time.perf_counter
         tm = {}; t0 = now()
         cams = sample_cameras(c.particles, g)
         emb = self.embeddings(cams)
@@ -146,9 +146,10 @@ class ParticleOptimizer:
         if c.sparsity: loss = loss + c.sparsity * out['opacity'].sum()
         if c.repulsion and c.particles > 1: loss = loss + c.repulsion * kernel_repulsion(coarse_occupancy(self.field))
         self.opt.zero_grad(set_to_none=True); loss.backward()
-        if not torch.isfinite(self.field.grid.grad).all(): raise NonFiniteError(f'non-finite gradient at step {self.step_count}')
+        if not all(torch.isfinite(q.grad).all() for q in self.field.parameters() if q.grad is not None):
+            raise NonFiniteError(f'non-finite gradient at step {self.step_count}')
         self.opt.step()
-        if not torch.isfinite(self.field.grid).all(): raise NonFiniteError(f'non-finite particle parameters after step {self.step_count}')
+        if not all(torch.isfinite(q).all() for q in self.field.parameters()): raise NonFiniteError(f'non-finite particle parameters after step {self.step_count}')
         t3 = now(); tm['particle_backward'] = t3 - t2
         if self.phi is not None:
             for k in range(c.lora_steps):

@@ -38,6 +38,9 @@ class GridField(nn.Module):
         self.grid = nn.Parameter(torch.zeros(n, 4, res, res, res))     # channel 0: density pre-activation; 1-3: colour logits
         self.register_buffer('blob_scale', torch.ones(n, 3))           # each particle's blob stretch (scene initialisation)
 
+    @property
+    def device(self): return self.grid.device
+
     def load_state_dict(self, state_dict, strict:bool=True, assign:bool=False):
         "As nn.Module's; a state saved before blobs could be stretched reads as round blobs."
         if 'blob_scale' not in state_dict: state_dict = {**state_dict, 'blob_scale': torch.ones(self.n, 3)}
@@ -106,7 +109,7 @@ def render(field:GridField, cams:CameraBatch, res:int=32, supersample:int=1, sam
     check_positive('res', res); check_positive('supersample', supersample)
     H = res * supersample
     o, d = get_rays(cams.c2w, cams.fovy, H)                               # cameras live on the CPU
-    o, d = o.reshape(field.n, -1, 3).to(field.grid.device), d.reshape(field.n, -1, 3).to(field.grid.device)
+    o, d = o.reshape(field.n, -1, 3).to(field.device), d.reshape(field.n, -1, 3).to(field.device)
     if occupancy is None: out = render_rays(field, o, d, samples, generator, normals=normals)
     else: out = render_rays_occupancy(field, occupancy, o, d, samples, normals=normals)
     img = lambda v: F.avg_pool2d(v.reshape(field.n, H, H, -1).permute(0, 3, 1, 2), supersample) if supersample > 1 else v.reshape(field.n, H, H, -1).permute(0, 3, 1, 2)
@@ -137,7 +140,7 @@ def occupancy_grids(field:GridField, resolution:int|None=None) -> nn.ModuleList:
     from nerfacc import OccGridEstimator
     b = field.bound
     return nn.ModuleList([OccGridEstimator([-b, -b, -b, b, b, b], resolution or field.res, levels=1)
-                          for _ in range(field.n)]).to(field.grid.device)
+                          for _ in range(field.n)]).to(field.device)
 
 def march_step(field:GridField, samples:int) -> float:
     "The occupancy-grid marching step: `samples` steps along the box's diagonal."

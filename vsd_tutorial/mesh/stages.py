@@ -26,7 +26,7 @@ __all__ = ['sdf_from_density', 'meshes_from_field', 'shade_mesh', 'MeshConfig', 
 # %% ../../nbs/32_mesh_stages.ipynb #ffac7cdb
 def sdf_from_density(field:GridField, particle:int, points:torch.Tensor, threshold:float) -> torch.Tensor:
     "DMTet SDF values (V,) at `points` (V,3) from a stage-1 particle's density σ: clip((τ − σ)/τ, −1, 1), negative inside."
-    with torch.no_grad(): sigma = field.query(points[None].to(field.grid), particle)[0][0]
+    with torch.no_grad(): sigma = field.query(points[None].to(field.device), particle)[0][0]
     sdf = ((threshold - sigma) / threshold).clamp(-1, 1)
     if not (sdf < 0).any():
         raise EmptySurfaceError(f'particle {particle} has no density above the threshold {threshold:g} (max {sigma.max().item():.3g}), '
@@ -40,7 +40,7 @@ def meshes_from_field(field:GridField, tet_res:int=32, threshold:float=5.0) -> l
     "One `DMTet` per stage-1 particle, its SDF initialised from that particle's density."
     out = []
     for i in range(field.n):
-        d = DMTet(tet_res, field.bound).to(field.grid.device)
+        d = DMTet(tet_res, field.bound).to(field.device)
         with torch.no_grad(): d.sdf.copy_(sdf_from_density(field, i, d.grid, threshold))
         out.append(d)
     return out
@@ -194,8 +194,16 @@ class TextureField(nn.Module):
     @classmethod
     def from_field(cls, field:GridField, res:int|None=None):
         "Start from a stage-1 field's colours, resampled to `res` voxels per side."
-        t = cls(field.n, res or field.res, field.bound).to(field.grid.device)
-        with torch.no_grad(): t.grid.copy_(F.interpolate(field.grid[:, 1:].detach(), size=(t.res,) * 3, mode='trilinear', align_corners=True))
+        t = cls(field.n, res or field.res, field.bound).to(field.device)
+        with torch.no_grad():
+            if isinstance(field, GridField):
+                t.grid.copy_(F.interpolate(field.grid[:, 1:].detach(), size=(t.res,) * 3, mode='trilinear', align_corners=True))
+            else:                                          # any field: its colours at the lattice points (x->W, y->H, z->D)
+                lin = torch.linspace(-field.bound, field.bound, t.res, device=field.device)
+                z, y, x = torch.meshgrid(lin, lin, lin, indexing='ij')
+                pts = torch.stack([x, y, z], -1).reshape(1, -1, 3).expand(field.n, -1, -1)
+                rgb = field.query(pts)[1].clamp(1e-4, 1 - 1e-4)
+                t.grid.copy_(torch.logit(rgb).transpose(1, 2).reshape(field.n, 3, t.res, t.res, t.res))
         return t
 
     def query(self, x:torch.Tensor, particle:int|None=None) -> torch.Tensor:
