@@ -41,6 +41,7 @@ class LoRAEpsPhi(nn.Module):
         unet.disable_adapters()                    # the prior stays the pretrained model outside ε_φ calls
         dim = unet.time_embedding.linear_2.out_features
         self.cond_embedding = CameraEmbedding(cond_dim, dim).to(prior.device) if cond_dim else None
+        for p in self.lora_parameters(): p.data = p.data.float()   # on a fp16/bf16 U-Net the adapters still train in fp32
 
     def lora_parameters(self) -> list:
         "The trainable parameters: LoRA A/B matrices and the condition embedding."

@@ -14,7 +14,8 @@ from .renderer import GridField, aspect_scale, render, occupancy_grids, update_o
 from .views import sample_cameras, camera_condition
 
 # %% auto #0
-__all__ = ['ParticleConfig', 'coarse_occupancy', 'kernel_repulsion', 'ParticleOptimizer', 'prompt_view', 'caption_for']
+__all__ = ['ParticleConfig', 'make_field', 'coarse_occupancy', 'kernel_repulsion', 'ParticleOptimizer', 'prompt_view',
+           'caption_for']
 
 # %% ../nbs/23_particles.ipynb #948b7cd1
 @dataclass
@@ -26,11 +27,11 @@ class ParticleConfig:
     steps: int = 300              # with lr 0.2: every test prompt judged right (25_diversity); a red cube is good at ~100
     seed: int = 0
     guidance: float|None = None    # None: 7.5 for VSD, 100 for SDS (the paper's values)
-    lr: float = 0.2                # Adam on the grids
+    lr: float|None = None          # Adam on the field; None: 0.2 for 'grid', HashGridField.default_lr for 'hash'
     lora_lr: float = 1e-3          # AdamW on ε_φ
     lora_rank: int = 4
     grid_res: int = 32
-    res: int = 32                  # the prior's resolution
+    res: int = 32                  # render resolution (the prior resizes renders to its own: 32 toy, 512 SD; 64 or 512 for SD)
     supersample: int = 1           # render res*supersample pixels, average-pool to res (ablation in 24_text_to_3d)
     samples: int = 32              # samples per ray (one per voxel through the box; 48, 64: same judged quality, slower)
     anneal: float|None = 0.5       # fraction of the run after which t ~ U(0.02, 0.5); None: never
@@ -45,10 +46,15 @@ class ParticleConfig:
     lora_steps: int = 1            # ε_φ steps per particle step (extra ones on fresh t', ε')
     repulsion: float = 0.0         # weight of an SVGD kernel repulsion between particles' coarse occupancies
     entropy: float = 0.0           # ESD's λ: the baseline mixes in the camera-free ε_φ(x_t, t, y) (0: VSD)
+    # --- beyond the toy world (26_stable_diffusion) ---
+    field: str = 'grid'            # 'grid': dense voxels (the toy world); 'hash': multi-resolution hash grid (512² renders)
+    prior: str = 'toy'             # the prior distilled from (name, folder or hub id), recorded so a resume checks it
 
     def __post_init__(self):
         if self.method not in ('vsd', 'sds'): raise UserError(f"unknown method {self.method!r}; choose 'vsd' or 'sds'")
         if self.particles is None: self.particles = 4 if self.method == 'vsd' else 1
+        if self.field not in ('grid', 'hash'): raise UserError(f"unknown field {self.field!r}; choose 'grid' or 'hash'")
+        if self.lr is None: self.lr = 0.2 if self.field == 'grid' else _hash_lr()
         for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank', 'lora_steps'): check_positive(k, getattr(self, k))
         for k in ('lr', 'lora_lr', 'blob_radius'): check_number(k, getattr(self, k), positive=True)   # NaN/inf never pass
         if check_number('init_aspect', self.init_aspect, positive=True) < 1: raise UserError(f'init_aspect must be >= 1 (1: round blobs), got {self.init_aspect}')
@@ -62,6 +68,16 @@ class ParticleConfig:
         if not self.prompt.strip(): raise UserError('the prompt is empty; try "a red cube"')
 
 # %% ../nbs/23_particles.ipynb #d086aadf
+def _hash_lr():
+    from .hashgrid import HashGridField
+    return HashGridField.default_lr
+
+def make_field(cfg:ParticleConfig):
+    "The config's radiance fields for its particles: a dense `GridField` or a `HashGridField`."
+    if cfg.field == 'grid': return GridField(cfg.particles, cfg.grid_res, blob_radius=cfg.blob_radius)
+    from .hashgrid import HashGridField
+    return HashGridField(cfg.particles, blob_radius=cfg.blob_radius)
+
 def coarse_occupancy(field:GridField, res:int=8) -> torch.Tensor:
     "Each particle's opacity on a res³ lattice of cells over the box (n, res³): 1 - exp(-σ Δ) at the cell centres."
     b = field.bound
@@ -90,7 +106,7 @@ class ParticleOptimizer:
         self.views = ('front', 'side', 'back', 'overhead')
         self.emb = {v: prior.encode_prompt([caption_for(c.prompt, v if c.view_prompts else None)]) for v in self.views}
         self.null = prior.null_embedding(1)
-        self.field = GridField(c.particles, c.grid_res, blob_radius=c.blob_radius).to(prior.device)
+        self.field = make_field(c).to(prior.device)
         if c.init_aspect != 1:                               # n blob shapes from 1/a to a (log-even), in a seeded order
             u = (torch.arange(c.particles) + 0.5) / c.particles * 2 - 1
             order = torch.randperm(c.particles, generator=torch.Generator().manual_seed(c.seed + 7919))

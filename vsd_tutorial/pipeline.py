@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import UserError, NonFiniteError, check_positive, image_grid, save_image, to_uint8, strict_json
-from .particles import ParticleConfig, ParticleOptimizer
+from .particles import ParticleConfig, ParticleOptimizer, make_field
 from .renderer import GridField, render, render_views
 from .views import turntable_cameras, make_cameras
 
@@ -59,8 +59,8 @@ def _snapshot(field) -> torch.Tensor:
     return render_views(field, cams, res=64)['rgb'][:, 0].clamp(0, 1)
 
 def generate(prior, config:ParticleConfig, out, resume:bool=False, checkpoint_every:int=100, snapshot_every:int|None=None,
-             stop_after:int|None=None, progress:bool=True, judge=None) -> dict:
-    "Run stage 1 for `config`, writing results to `out`; returns the metrics. `stop_after` simulates a kill."
+             stop_after:int|None=None, progress:bool=True, judge=None, evaluate:bool|None=None) -> dict:
+    "Run stage 1 for `config`, writing results to `out`; returns the metrics. `stop_after` simulates a kill; `evaluate`: run the toy judge (None: with the toy prior)."
     from tqdm.auto import tqdm
     check_positive('checkpoint_every', checkpoint_every)
     out = Path(out)
@@ -97,7 +97,8 @@ def generate(prior, config:ParticleConfig, out, resume:bool=False, checkpoint_ev
         bar.close()
         seconds = time.time() - t0
         torch.save(dict(snapshots=snaps), out / 'snapshots.pt')
-        metrics = write_results(po.field, config, out, judge=judge)
+        if evaluate is None: evaluate = type(prior).__name__ == 'ToyPrior'
+        metrics = write_results(po.field, config, out, judge=judge, evaluate=evaluate)
         metrics.update(seconds=seconds, seconds_per_step=seconds / max(1, config.steps - (state['optimizer']['step'] if resume else 0)),
                        timing_per_step={k: v / max(1, config.steps) for k, v in timings.items() if not k.endswith('loss')})
         (out / 'metrics.json').write_text(strict_json(metrics, indent=1))
@@ -176,19 +177,21 @@ def _feature_spread(judge, shape, colour, n):
     return (d.sum() / (n * (n - 1))).item()
 
 # %% ../nbs/24_text_to_3d.ipynb #571480e6
-def write_results(field:GridField, config:ParticleConfig, out, judge=None, gif_frames:int=24) -> dict:
-    "Write particle_I/view_J.png, grid.png, turntable.gif and return the evaluation."
+def write_results(field:GridField, config:ParticleConfig, out, judge=None, gif_frames:int=24, evaluate:bool=True,
+                  res:int|None=None) -> dict:
+    "Write particle_I/view_J.png, grid.png, turntable.gif (at `res`; None: 64, or 256 for renders above 64²) and return the evaluation (toy prompts, `evaluate`)."
     import imageio.v3 as iio
-    out = Path(out)
-    rendered = render_views(field, turntable_cameras(8), res=64)
-    views = rendered['rgb'].clamp(0, 1)                                                 # (n,8,3,64,64)
+    out = Path(out); res = res or (64 if config.res <= 64 else 256)
+    rendered = render_views(field, turntable_cameras(8), res=res)
+    views = rendered['rgb'].clamp(0, 1)                                                 # (n,8,3,res,res)
     for i in range(field.n):
         for j in range(views.shape[1]): save_image(views[i, j], out / f'particle_{i}' / f'view_{j}.png')
     save_image(image_grid(views.flatten(0, 1), nrow=views.shape[1]), out / 'grid.png', scale=2)
-    spin = render_views(field, turntable_cameras(gif_frames), res=64)['rgb'].clamp(0, 1)   # (n,F,3,64,64)
+    spin = render_views(field, turntable_cameras(gif_frames), res=res)['rgb'].clamp(0, 1)   # (n,F,3,res,res)
     frames = [to_uint8(image_grid(spin[:, f], nrow=field.n)) for f in range(gif_frames)]
     iio.imwrite(out / 'turntable.gif', np.stack(frames), duration=80, loop=0)
-    return dict(config=asdict(config), **evaluate_field(field, config.prompt, judge, views=rendered))
+    if not evaluate: return dict(config=asdict(config), particles=[])
+    return dict(config=asdict(config), **evaluate_field(field, config.prompt, judge, views=rendered if res == 64 else None))
 
 # %% ../nbs/24_text_to_3d.ipynb #0a7fd365
 def load_run(out) -> tuple:
@@ -197,7 +200,7 @@ def load_run(out) -> tuple:
     if not any((ckdir / n).exists() for n in CHECKPOINTS): raise UserError(f'no run at {out} (no checkpoint in {ckdir})')
     state, _ = load_checkpoint(ckdir, warn=lambda line: print(line, file=sys.stderr))
     cfg = ParticleConfig(**state['optimizer']['config'])
-    field = GridField(cfg.particles, cfg.grid_res, blob_radius=cfg.blob_radius); field.load_state_dict(state['optimizer']['field'])
+    field = make_field(cfg); field.load_state_dict(state['optimizer']['field'])
     return cfg, field, state['snapshots']
 
 class ParticleGallery:

@@ -179,7 +179,11 @@ class ToyPrior(DiffusionPrior):
     @property
     def latent_shape(self): return (12, self.resolution // 2, self.resolution // 2)
     def tokenize(self, prompts): return self.tokenizer(prompts)
-    def encode_images(self, images): return F.pixel_unshuffle(images * 2 - 1, 2)
+    def encode_images(self, images):
+        "Images (B,3,H,W) in [0,1] → model space; renders of another size are resized to 32² first (area-averaged when larger)."
+        if images.shape[-1] != self.resolution:
+            images = F.interpolate(images, (self.resolution,) * 2, mode='bilinear', align_corners=False, antialias=images.shape[-1] > self.resolution)
+        return F.pixel_unshuffle(images * 2 - 1, 2)
     def decode_latents(self, latents): return (F.pixel_shuffle(latents, 2) + 1) / 2
 
     @classmethod
