@@ -37,7 +37,7 @@ def test_sample_prior(tmp_path):
     (['sample-prior', 'a red cube', '--n', '0'], 'error: --n must be a positive integer, got 0'),
     (['sample-prior', 'a red cube', '--steps', '-3'], 'error: --steps must be a positive integer'),
     (['sample-prior', 'a red cube', '--guidance', '-1'], 'error: --guidance must be a finite number >= 0, got -1.0'),
-    (['sample-prior', 'a red cube', '--prior', '/no/such/prior'], 'error: no toy prior at /no/such/prior'),
+    (['sample-prior', 'a red cube', '--prior', '/no/such/prior'], 'error: no prior at /no/such/prior'),
     (['dataset', '--n', '-2'], 'error: --n must be a positive integer'),
     (['dataset', '--out', '/proc/version'], 'error: --out /proc/version exists and is not a folder'),
     (['generate', 'a red blob'], "error: the toy prior does not know 'blob'"),

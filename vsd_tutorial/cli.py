@@ -9,7 +9,8 @@ from pathlib import Path
 from .core import UserError, check_positive, check_number
 
 # %% auto #0
-__all__ = ['STAGES', 'cmd_dataset', 'cmd_sample_prior', 'parse_stages', 'cmd_generate', 'finite_float', 'build_parser', 'main']
+__all__ = ['STAGES', 'PRIOR_HELP', 'PRECISION_HELP', 'cmd_dataset', 'cmd_sample_prior', 'parse_stages', 'cmd_generate',
+           'finite_float', 'build_parser', 'main']
 
 # %% ../nbs/05_cli.ipynb #bf29fb85
 def _out_dir(path) -> Path:
@@ -30,10 +31,10 @@ def cmd_dataset(a):
 def cmd_sample_prior(a):
     "Sample the toy prior for each prompt; write PNGs and a grid."
     import torch
-    from vsd_tutorial.priors import ToyPrior
+    from vsd_tutorial.sd import load_prior
     from vsd_tutorial.core import image_grid, save_image
     check_positive('--n', a.n); check_positive('--steps', a.steps); check_number('--guidance', a.guidance, low=0)
-    prior = ToyPrior.from_pretrained(a.prior, device=a.device)
+    prior = load_prior(a.prior, device=a.device, dtype=a.precision)
     for p in a.prompts: prior.tokenize(p)                      # check every prompt before any work
     out = _out_dir(a.out)
     rows = []
@@ -67,21 +68,24 @@ def _nerf_finished(out:Path, cfg) -> bool:
 
 def cmd_generate(a):
     "Text to 3D: stage 1 (n particles with VSD or SDS), then optionally the mesh stages; pictures, metrics, meshes in --out."
-    from vsd_tutorial.priors import ToyPrior
+    from vsd_tutorial.sd import load_prior, is_stable_diffusion
     from vsd_tutorial.particles import ParticleConfig, caption_for
     from vsd_tutorial.pipeline import generate, load_run
     from vsd_tutorial.mesh.stages import MeshConfig
     kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius',
-                                   'init_aspect', 'update', 'lora_steps', 'repulsion', 'entropy') if getattr(a, k) is not None}
+                                   'init_aspect', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
+    if is_stable_diffusion(a.prior):                              # SD: 64² renders on a hash grid unless told otherwise
+        kw = dict(dict(res=64, field='hash'), **kw, prior=str(a.prior))
+    elif a.prior not in (None, 'toy'): kw['prior'] = str(a.prior)
     cfg = ParticleConfig(a.prompt, **kw)                          # validates every setting before any work
     mesh_kw = {k: getattr(a, k) for k in ('tet_res', 'threshold', 'geometry_steps', 'texture_steps') if getattr(a, k) is not None}
-    mcfg = MeshConfig(cfg.prompt, seed=cfg.seed, **mesh_kw)
+    if cfg.prior != 'toy': mesh_kw = dict(res=cfg.res, **mesh_kw)   # mesh renders at the stage-1 resolution
     out = Path(a.out)
     if 'nerf' not in a.stages and not (out / 'checkpoints').is_dir():
         raise UserError(f'no stage-1 run in {out}; add nerf to --stages (e.g. --stages nerf,geometry,texture)')
-    prior = ToyPrior.from_pretrained(a.prior, device=a.device)
-    for v in ('front', 'side', 'back', 'overhead'): prior.tokenize(caption_for(cfg.prompt, v))
+    prior = load_prior(a.prior, device=a.device, dtype=a.precision)
+    for v in ('front', 'side', 'back', 'overhead'): prior.tokenize(caption_for(cfg.prompt, v))   # unknown toy words: stop now
     if 'nerf' in a.stages and not (a.resume and _nerf_finished(out, cfg)):
         m = generate(prior, cfg, out, resume=a.resume, checkpoint_every=a.checkpoint_every)
         acc = f", judge accuracy {m['accuracy']:.0%}, modes {m['modes']}" if 'accuracy' in m else ''
@@ -108,6 +112,10 @@ def finite_float(text:str) -> float:
     if not math.isfinite(v): raise argparse.ArgumentTypeError(f'must be a finite number, got {text!r}')
     return v
 
+PRIOR_HELP = ('the diffusion prior: toy (default: the shipped toy prior), a toy prior folder, a diffusers Stable Diffusion '
+              'folder, or a hub id such as stabilityai/stable-diffusion-2-1-base (where a network or the hub cache has it)')
+PRECISION_HELP = 'Stable Diffusion weights: fp16 (default on CUDA), bf16 or fp32 (default on CPU); the toy prior is fp32'
+
 def build_parser() -> argparse.ArgumentParser:
     "The `vsd-tutorial` argument parser."
     ap = _Parser(prog='vsd-tutorial', description='Variational Score Distillation, from a toy world to 3D.')
@@ -126,11 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument('--steps', type=int, default=50, help='sampling steps')
     s.add_argument('--sampler', choices=('ddpm', 'ddim'), default='ddpm', help='ancestral (DDPM, default) or DDIM sampling')
     s.add_argument('--seed', type=int, default=0); s.add_argument('--out', default='outputs/samples')
-    s.add_argument('--prior', default=None, help='a toy prior folder (default: the shipped one)')
+    s.add_argument('--prior', default=None, help=PRIOR_HELP)
+    s.add_argument('--precision', choices=('fp32', 'fp16', 'bf16'), default=None, help=PRECISION_HELP)
     s.add_argument('--device', default=None, help='cpu or cuda (default: cuda when present)')
     s.set_defaults(func=cmd_sample_prior)
     g = sub.add_parser('generate', help='text to 3D: n radiance-field particles with VSD or SDS',
-                       description='Stage 1 of ProlificDreamer on the toy prior: optimise --particles radiance fields for PROMPT '
+                       description='Stage 1 of ProlificDreamer on the toy prior or Stable Diffusion (--prior): optimise --particles radiance fields for PROMPT '
                                    '(e.g. "a red cube") and write turntable views, a GIF, a grid, metrics.json and checkpoints to --out.')
     g.add_argument('prompt', metavar='PROMPT')
     g.add_argument('--method', choices=('vsd', 'sds'), default='vsd')
@@ -138,8 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--steps', type=int, default=None, help='optimisation steps (default 300)')
     g.add_argument('--seed', type=int, default=0)
     g.add_argument('--guidance', type=finite_float, default=None, help='CFG scale (default 7.5 for VSD, 100 for SDS)')
-    g.add_argument('--lr', type=finite_float, default=None, help='learning rate of the particles (default 0.2)')
-    g.add_argument('--supersample', type=int, default=None, help='render at 32*s pixels and pool to 32 (default 1)')
+    g.add_argument('--lr', type=finite_float, default=None, help='learning rate of the particles (default 0.2 for the grid, 0.01 for the hash grid)')
+    g.add_argument('--supersample', type=int, default=None, help='render at res*s pixels and pool to res (default 1)')
     g.add_argument('--grid-res', type=int, default=None, help='voxels per side of each particle\'s grid (default 32)')
     g.add_argument('--samples', type=int, default=None, help='samples per ray (default 32)')
     g.add_argument('--blob-radius', type=finite_float, default=None, help='radius of the initial density blob (default 0.35)')
@@ -157,7 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--texture-steps', type=int, default=None, help='VSD steps of the texture stage (default 200)')
     g.add_argument('--out', default='outputs/generate'); g.add_argument('--resume', action='store_true', help='continue the run in --out')
     g.add_argument('--checkpoint-every', type=int, default=50)
-    g.add_argument('--prior', default=None, help='a toy prior folder (default: the shipped one)')
+    g.add_argument('--prior', default=None, help=PRIOR_HELP)
+    g.add_argument('--res', type=int, default=None, help='render resolution (default 32 with the toy prior, 64 with Stable Diffusion; the paper: 64, then 512)')
+    g.add_argument('--res-final', type=int, default=None, help='switch to this render resolution after --res-switch of the run (the paper: 512)')
+    g.add_argument('--res-switch', type=finite_float, default=None, help='fraction of the run rendered at --res before --res-final (default 0.2, the paper\'s 5000 of 25000 steps)')
+    g.add_argument('--field', choices=('grid', 'hash'), default=None, help='radiance field: dense voxel grid (default with the toy prior) or hash grid (default with Stable Diffusion)')
+    g.add_argument('--precision', choices=('fp32', 'fp16', 'bf16'), default=None, help=PRECISION_HELP)
     g.add_argument('--device', default=None, help='cpu or cuda (default: cuda when present)')
     g.set_defaults(func=cmd_generate)
     return ap

@@ -49,6 +49,8 @@ class ParticleConfig:
     # --- beyond the toy world (26_stable_diffusion) ---
     field: str = 'grid'            # 'grid': dense voxels (the toy world); 'hash': multi-resolution hash grid (512² renders)
     prior: str = 'toy'             # the prior distilled from (name, folder or hub id), recorded so a resume checks it
+    res_final: int|None = None     # the paper's schedule: render at `res` for the first `res_switch` of the run, then at this
+    res_switch: float = 0.2        # (paper: 64² for 5000 of 25000 steps, then 512²)
 
     def __post_init__(self):
         if self.method not in ('vsd', 'sds'): raise UserError(f"unknown method {self.method!r}; choose 'vsd' or 'sds'")
@@ -66,6 +68,8 @@ class ParticleConfig:
         check_number('guidance', self.guidance, low=0); check_number('sparsity', self.sparsity, low=0)
         if self.anneal is not None and not (check_number('anneal', self.anneal, low=0) <= 1): raise UserError(f"anneal must be in [0, 1] or None, got {self.anneal}")
         if not self.prompt.strip(): raise UserError('the prompt is empty; try "a red cube"')
+        if self.res_final is not None: check_positive('res_final', self.res_final)
+        if not 0 <= check_number('res_switch', self.res_switch, low=0) <= 1: raise UserError(f'res_switch must be in [0, 1], got {self.res_switch}')
 
 # %% ../nbs/23_particles.ipynb #d086aadf
 def _hash_lr():
@@ -134,7 +138,8 @@ class ParticleOptimizer:
         cams = sample_cameras(c.particles, g)
         emb = self.embeddings(cams)
         if self.occupancy is not None: update_occupancy(self.field, self.occupancy, self.step_count, c.samples)
-        out = render(self.field, cams, c.res, c.supersample, c.samples, generator=g, occupancy=self.occupancy)
+        res = c.res if c.res_final is None or self.step_count < int(c.res_switch * c.steps) else c.res_final
+        out = render(self.field, cams, res, c.supersample, c.samples, generator=g, occupancy=self.occupancy)
         x0 = p.encode_images(out['rgb'])
         if c.update == 'random':                             # one particle's image goes to the prior (the official code)
             i = torch.randint(c.particles, (1,), generator=g).item()

@@ -12,8 +12,9 @@ from .core import UserError, get_device
 from .priors import DiffusionPrior, ToyPrior, _quiet_loading
 
 # %% auto #0
-__all__ = ['TINY_SD', 'DTYPES', 'HUB_ID', 'byte_chars', 'clip_bpe_files', 'write_tiny_sd', 'resolve_dtype',
-           'StableDiffusionPrior', 'is_stable_diffusion', 'hub_reachable', 'load_prior', 'sd_available']
+__all__ = ['TINY_SD', 'SD21_BASE', 'DTYPES', 'HUB_ID', 'byte_chars', 'clip_bpe_files', 'build_sd', 'write_tiny_sd',
+           'resolve_dtype', 'StableDiffusionPrior', 'is_stable_diffusion', 'hub_reachable', 'load_prior',
+           'sd_available']
 
 # %% ../nbs/26_stable_diffusion.ipynb #9b1746b9
 def byte_chars() -> list:
@@ -45,25 +46,42 @@ TINY_SD = dict(
                    clip_sample=False, set_alpha_to_one=False, steps_offset=1),
 )
 
-def write_tiny_sd(path, seed:int=0, prediction_type:str='epsilon', config:dict|None=None) -> Path:
-    "Write a randomly initialised Stable Diffusion as a real diffusers folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/)."
-    from diffusers import UNet2DConditionModel, AutoencoderKL, DDIMScheduler, StableDiffusionPipeline
+def build_sd(config:dict|None=None, seed:int=0, prediction_type:str='epsilon', bpe_dir=None) -> dict:
+    "Randomly initialised SD components (unet, vae, text_encoder, tokenizer, scheduler) from `config` (default `TINY_SD`), in memory."
+    import tempfile
+    from diffusers import UNet2DConditionModel, AutoencoderKL, DDIMScheduler
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
     if prediction_type not in ('epsilon', 'v_prediction'): raise UserError(f"prediction_type must be 'epsilon' or 'v_prediction', got {prediction_type!r}")
     cfg = {**TINY_SD, **(config or {})}
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    files = clip_bpe_files(path / '_bpe')
-    tok = CLIPTokenizer.from_pretrained(files, model_max_length=cfg['text']['max_position_embeddings'])
+    with tempfile.TemporaryDirectory() as d:
+        tok = CLIPTokenizer.from_pretrained(clip_bpe_files(d), model_max_length=cfg['text']['max_position_embeddings'])
+    text_cfg = dict(cfg['text']); vocab = max(len(tok), text_cfg.pop('vocab_size', 0))   # SD-sized configs keep CLIP's 49408 rows
     torch.manual_seed(seed)
-    unet, vae = UNet2DConditionModel(**cfg['unet']), AutoencoderKL(**cfg['vae'])
-    text = CLIPTextModel(CLIPTextConfig(vocab_size=len(tok), bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-                                        pad_token_id=tok.pad_token_id, **cfg['text']))
-    sched = DDIMScheduler(prediction_type=prediction_type, **cfg['scheduler'])
-    pipe = StableDiffusionPipeline(vae=vae, text_encoder=text, tokenizer=tok, unet=unet, scheduler=sched,
-                                   safety_checker=None, feature_extractor=None, requires_safety_checker=False)
-    pipe.save_pretrained(path)
-    import shutil; shutil.rmtree(files)
+    return dict(unet=UNet2DConditionModel(**cfg['unet']), vae=AutoencoderKL(**cfg['vae']), tokenizer=tok,
+                text_encoder=CLIPTextModel(CLIPTextConfig(vocab_size=vocab, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
+                                                          pad_token_id=tok.pad_token_id, **text_cfg)),
+                scheduler=DDIMScheduler(prediction_type=prediction_type, **cfg['scheduler']))
+
+def write_tiny_sd(path, seed:int=0, prediction_type:str='epsilon', config:dict|None=None) -> Path:
+    "Write a randomly initialised Stable Diffusion as a real diffusers folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/)."
+    from diffusers import StableDiffusionPipeline
+    parts = build_sd(config, seed, prediction_type)
+    path = Path(path); path.mkdir(parents=True, exist_ok=True)
+    StableDiffusionPipeline(**parts, safety_checker=None, feature_extractor=None, requires_safety_checker=False).save_pretrained(path)
     return path
+
+# %% ../nbs/26_stable_diffusion.ipynb #25a8efbb
+SD21_BASE = dict(                                                    # stabilityai/stable-diffusion-2-1-base, from its config files
+    unet=dict(sample_size=64, in_channels=4, out_channels=4, layers_per_block=2, block_out_channels=(320, 640, 1280, 1280),
+              down_block_types=('CrossAttnDownBlock2D',) * 3 + ('DownBlock2D',), up_block_types=('UpBlock2D',) + ('CrossAttnUpBlock2D',) * 3,
+              cross_attention_dim=1024, attention_head_dim=(5, 10, 20, 20), use_linear_projection=True, norm_num_groups=32),
+    vae=dict(in_channels=3, out_channels=3, latent_channels=4, layers_per_block=2, block_out_channels=(128, 256, 512, 512),
+             down_block_types=('DownEncoderBlock2D',) * 4, up_block_types=('UpDecoderBlock2D',) * 4, norm_num_groups=32,
+             sample_size=512, scaling_factor=0.18215),
+    text=dict(hidden_size=1024, intermediate_size=4096, num_hidden_layers=23, num_attention_heads=16, max_position_embeddings=77,
+              projection_dim=512, hidden_act='gelu', vocab_size=49408),
+    scheduler=TINY_SD['scheduler'],
+)
 
 # %% ../nbs/26_stable_diffusion.ipynb #912c454d
 DTYPES = {'fp32': torch.float32, 'fp16': torch.float16, 'bf16': torch.bfloat16}
@@ -148,7 +166,7 @@ class StableDiffusionPrior(DiffusionPrior):
                              vae=AutoencoderKL.from_pretrained(src, subfolder='vae', torch_dtype=dtype, **kw))
         except (OSError, ValueError, EnvironmentError) as e:
             why = (str(e).strip().splitlines() or [''])[0][:160]
-            if not local.exists() and local_files_only: why = 'not in the local hub cache, and the hub cannot be reached'
+            if not local.exists() and local_files_only: why = 'not in the local hub cache, and no network to download it'
             raise UserError(f"cannot load Stable Diffusion from {path_or_id!r}: {why}; pass a local diffusers folder "
                             "(model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/) or a hub id where a network exists") from None
         return cls(**parts).to(device)
@@ -172,7 +190,7 @@ def hub_reachable(host:str='huggingface.co', timeout:float=3.) -> bool:
 def load_prior(spec=None, device=None, dtype=None) -> DiffusionPrior:
     "The prior named by `spec`: None or 'toy' (the shipped toy prior), a toy prior folder, a diffusers SD folder, or a hub id."
     if is_stable_diffusion(spec): return StableDiffusionPrior.from_pretrained(spec, device, dtype)
-    if spec not in (None, 'toy') and not Path(spec).expanduser().exists(): raise UserError(f'no prior at {spec}')
+    if spec not in (None, 'toy') and not Path(spec).expanduser().exists(): raise UserError(f'no prior at {spec}: pass a toy prior folder, a diffusers Stable Diffusion folder, or a hub id such as stabilityai/stable-diffusion-2-1-base')
     if dtype not in (None, 'fp32', torch.float32): raise UserError('the toy prior runs in fp32; drop --precision')
     return ToyPrior.from_pretrained(None if spec in (None, 'toy') else spec, device=device)
 
