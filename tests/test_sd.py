@@ -12,9 +12,10 @@ def tiny_sd(tmp_path_factory): return write_tiny_sd(tmp_path_factory.mktemp('sd'
 
 def test_generate_vsd_on_tiny_sd(tiny_sd, tmp_path):
     out = tmp_path / 'hamburger'
-    r = run('generate', 'a DSLR photo of a hamburger', '--prior', tiny_sd, '--particles', 2, '--steps', 3, '--samples', 16,
-            '--checkpoint-every', 1, '--out', out)
+    r = run('generate', 'a DSLR photo of a hamburger', '--prior', tiny_sd, '--particles', 2, '--steps', 3, '--samples', 16, '--hash-levels', 8, '--hash-table', 14, '--hash-max-res', 256,
+            '--checkpoint-every', 1, '--out', out, '--stages', 'nerf,geometry,texture', '--tet-res', 12, '--geometry-steps', 3, '--texture-steps', 2)
     assert r.returncode == 0, r.stderr
+    assert all((out / 'particle_1' / f).exists() for f in ('mesh.glb', 'mesh.obj', 'mesh_view_0.png'))   # the mesh stages on SD too
     m = json.loads((out / 'metrics.json').read_text())
     assert m['config']['prior'] == str(tiny_sd) and m['config']['field'] == 'hash' and m['config']['res'] == 64
     assert m['particles'] == [] and 'accuracy' not in m                  # the toy judge is only for the toy prior
@@ -22,8 +23,8 @@ def test_generate_vsd_on_tiny_sd(tiny_sd, tmp_path):
     state = torch.load(out / 'checkpoints/last.pt', weights_only=False)
     assert state['optimizer']['step'] == 3 and 'phi' in state['optimizer']
     assert all(torch.isfinite(v).all() for v in state['optimizer']['field'].values() if v.is_floating_point())
-    r = run('generate', 'a DSLR photo of a hamburger', '--prior', tiny_sd, '--particles', 2, '--steps', 3, '--samples', 16,
-            '--checkpoint-every', 1, '--out', out, '--resume')             # a finished run resumes to the same results
+    r = run('generate', 'a DSLR photo of a hamburger', '--prior', tiny_sd, '--particles', 2, '--steps', 3, '--samples', 16, '--hash-levels', 8, '--hash-table', 14, '--hash-max-res', 256,
+            '--checkpoint-every', 1, '--out', out, '--resume')             # a finished run: nothing left to do
     assert r.returncode == 0, r.stderr
 
 def test_sample_prior_on_tiny_sd(tiny_sd, tmp_path):

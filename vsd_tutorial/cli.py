@@ -73,7 +73,7 @@ def cmd_generate(a):
     from vsd_tutorial.pipeline import generate, load_run
     from vsd_tutorial.mesh.stages import MeshConfig
     kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius',
-                                   'init_aspect', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch') if getattr(a, k) is not None}
+                                   'init_aspect', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch', 'hash_levels', 'hash_table', 'hash_max_res') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
     if is_stable_diffusion(a.prior):                              # SD: 64² renders on a hash grid unless told otherwise
         kw = dict(dict(res=64, field='hash'), **kw, prior=str(a.prior))
@@ -81,6 +81,7 @@ def cmd_generate(a):
     cfg = ParticleConfig(a.prompt, **kw)                          # validates every setting before any work
     mesh_kw = {k: getattr(a, k) for k in ('tet_res', 'threshold', 'geometry_steps', 'texture_steps') if getattr(a, k) is not None}
     if cfg.prior != 'toy': mesh_kw = dict(res=cfg.res, **mesh_kw)   # mesh renders at the stage-1 resolution
+    mcfg = MeshConfig(cfg.prompt, seed=cfg.seed, **mesh_kw)
     out = Path(a.out)
     if 'nerf' not in a.stages and not (out / 'checkpoints').is_dir():
         raise UserError(f'no stage-1 run in {out}; add nerf to --stages (e.g. --stages nerf,geometry,texture)')
@@ -171,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--res-final', type=int, default=None, help='switch to this render resolution after --res-switch of the run (the paper: 512)')
     g.add_argument('--res-switch', type=finite_float, default=None, help='fraction of the run rendered at --res before --res-final (default 0.2, the paper\'s 5000 of 25000 steps)')
     g.add_argument('--field', choices=('grid', 'hash'), default=None, help='radiance field: dense voxel grid (default with the toy prior) or hash grid (default with Stable Diffusion)')
+    g.add_argument('--hash-levels', type=int, default=None, help='hash grid: levels (default 16)')
+    g.add_argument('--hash-table', type=int, default=None, help='hash grid: log2 of each level\'s table size (default 19)')
+    g.add_argument('--hash-max-res', type=int, default=None, help='hash grid: finest resolution (default 2048)')
     g.add_argument('--precision', choices=('fp32', 'fp16', 'bf16'), default=None, help=PRECISION_HELP)
     g.add_argument('--device', default=None, help='cpu or cuda (default: cuda when present)')
     g.set_defaults(func=cmd_generate)

@@ -48,6 +48,9 @@ class ParticleConfig:
     entropy: float = 0.0           # ESD's λ: the baseline mixes in the camera-free ε_φ(x_t, t, y) (0: VSD)
     # --- beyond the toy world (26_stable_diffusion) ---
     field: str = 'grid'            # 'grid': dense voxels (the toy world); 'hash': multi-resolution hash grid (512² renders)
+    hash_levels: int = 16          # the hash grid's levels, log2 of each level's table size and its finest resolution
+    hash_table: int = 19           # (Instant-NGP's defaults; on a CPU 8 levels, 2^14, 256 are ~20x cheaper)
+    hash_max_res: int = 2048
     prior: str = 'toy'             # the prior distilled from (name, folder or hub id), recorded so a resume checks it
     res_final: int|None = None     # the paper's schedule: render at `res` for the first `res_switch` of the run, then at this
     res_switch: float = 0.2        # (paper: 64² for 5000 of 25000 steps, then 512²)
@@ -57,7 +60,7 @@ class ParticleConfig:
         if self.particles is None: self.particles = 4 if self.method == 'vsd' else 1
         if self.field not in ('grid', 'hash'): raise UserError(f"unknown field {self.field!r}; choose 'grid' or 'hash'")
         if self.lr is None: self.lr = 0.2 if self.field == 'grid' else _hash_lr()
-        for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank', 'lora_steps'): check_positive(k, getattr(self, k))
+        for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank', 'lora_steps', 'hash_levels', 'hash_table', 'hash_max_res'): check_positive(k, getattr(self, k))
         for k in ('lr', 'lora_lr', 'blob_radius'): check_number(k, getattr(self, k), positive=True)   # NaN/inf never pass
         if check_number('init_aspect', self.init_aspect, positive=True) < 1: raise UserError(f'init_aspect must be >= 1 (1: round blobs), got {self.init_aspect}')
         check_number('repulsion', self.repulsion, low=0)
@@ -73,14 +76,14 @@ class ParticleConfig:
 
 # %% ../nbs/23_particles.ipynb #d086aadf
 def _hash_lr():
-    from .hashgrid import HashGridField
+    from vsd_tutorial.hashgrid import HashGridField
     return HashGridField.default_lr
 
 def make_field(cfg:ParticleConfig):
     "The config's radiance fields for its particles: a dense `GridField` or a `HashGridField`."
     if cfg.field == 'grid': return GridField(cfg.particles, cfg.grid_res, blob_radius=cfg.blob_radius)
-    from .hashgrid import HashGridField
-    return HashGridField(cfg.particles, blob_radius=cfg.blob_radius)
+    from vsd_tutorial.hashgrid import HashGridField
+    return HashGridField(cfg.particles, levels=cfg.hash_levels, log2_table=cfg.hash_table, max_res=cfg.hash_max_res, blob_radius=cfg.blob_radius)
 
 def coarse_occupancy(field:GridField, res:int=8) -> torch.Tensor:
     "Each particle's opacity on a res³ lattice of cells over the box (n, res³): 1 - exp(-σ Δ) at the cell centres."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/26_stable_diffusion.ipynb #3aa7bc4d
 from __future__ import annotations
-import json, math, os, re
+import json, math, os, re, warnings
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -158,7 +158,8 @@ class StableDiffusionPrior(DiffusionPrior):
         if local_files_only is None: local_files_only = local.exists() or bool(os.environ.get('HF_HUB_OFFLINE')) or not hub_reachable()
         kw = dict(local_files_only=local_files_only)
         try:
-            with _quiet_loading():
+            with _quiet_loading(), warnings.catch_warnings():
+                warnings.simplefilter('ignore')                            # library deprecation chatter, not the user's business
                 parts = dict(unet=UNet2DConditionModel.from_pretrained(src, subfolder='unet', torch_dtype=dtype, **kw),
                              text_encoder=CLIPTextModel.from_pretrained(src, subfolder='text_encoder', dtype=dtype, **kw),
                              scheduler=DDPMScheduler.from_pretrained(src, subfolder='scheduler', **kw),
