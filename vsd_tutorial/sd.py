@@ -67,7 +67,8 @@ def write_tiny_sd(path, seed:int=0, prediction_type:str='epsilon', config:dict|N
     from diffusers import StableDiffusionPipeline
     parts = build_sd(config, seed, prediction_type)
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    StableDiffusionPipeline(**parts, safety_checker=None, feature_extractor=None, requires_safety_checker=False).save_pretrained(path)
+    with _quiet_loading():
+        StableDiffusionPipeline(**parts, safety_checker=None, feature_extractor=None, requires_safety_checker=False).save_pretrained(path)
     return path
 
 # %% ../nbs/26_stable_diffusion.ipynb #25a8efbb
