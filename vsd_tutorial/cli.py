@@ -29,7 +29,7 @@ def cmd_dataset(a):
     print(f"wrote {a.n} images and captions.jsonl to {out}")
 
 def cmd_sample_prior(a):
-    "Sample the toy prior for each prompt; write PNGs and a grid."
+    "Sample the prior (toy or Stable Diffusion) for each prompt; write PNGs and a grid."
     import torch
     from vsd_tutorial.sd import load_prior
     from vsd_tutorial.core import image_grid, save_image
@@ -126,9 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument('--n', type=int, default=64, help='number of images'); d.add_argument('--res', type=int, default=32)
     d.add_argument('--seed', type=int, default=0); d.add_argument('--out', default='outputs/dataset')
     d.set_defaults(func=cmd_dataset)
-    s = sub.add_parser('sample-prior', help='sample the toy text-to-image prior',
+    s = sub.add_parser('sample-prior', help='sample the text-to-image prior (toy, or Stable Diffusion with --prior)',
                        description='Sample the toy prior. Prompts look like "a red cube" or "an orange cone, side view"; '
-                                   'the empty prompt "" samples unconditionally.')
+                                   'the empty prompt "" samples unconditionally. --prior samples Stable Diffusion instead (any prompt).')
     s.add_argument('prompts', nargs='+', metavar='PROMPT')
     s.add_argument('--n', type=int, default=8, help='samples per prompt')
     s.add_argument('--guidance', type=finite_float, default=7.5, help='classifier-free guidance scale')
