@@ -26,7 +26,7 @@ ap.add_argument('--precision', choices=('fp32', 'fp16', 'bf16'), default='fp16' 
 ap.add_argument('--field', choices=('hash', 'grid'), default='hash')
 ap.add_argument('--samples', type=int, default=64, help='samples per ray')
 ap.add_argument('--steps', type=int, default=5)
-ap.add_argument('--occupancy', action='store_true', help='nerfacc occupancy grid (CUDA only)')
+ap.add_argument('--occupancy', choices=('auto', 'on', 'off'), default='auto', help='nerfacc occupancy grid (CUDA only; auto: on with CUDA, as in generate)')
 ap.add_argument('--json', default=None, help='also write the rows to this file')
 a = ap.parse_args()
 device = 'cuda' if cuda else 'cpu'
@@ -46,7 +46,7 @@ rows = []
 for res in a.res:
     for n in a.particles:
         cfg = ParticleConfig('a DSLR photo of a hamburger', particles=n, steps=1000, res=res, field=a.field, samples=a.samples,
-                             occupancy=a.occupancy, prior=a.size)
+                             occupancy=dict(auto=None, on=True, off=False)[a.occupancy], prior=a.size)
         gc.collect()
         if cuda: torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
         try:
@@ -59,11 +59,11 @@ for res in a.res:
                 if cuda: torch.cuda.synchronize()
                 times.append(time.perf_counter() - t)
             po.close()
-            row = dict(size=a.size, precision=a.precision, field=a.field, res=res, particles=n, samples=a.samples,
+            row = dict(size=a.size, precision=a.precision, field=a.field, res=res, particles=n, samples=a.samples, occupancy=po.occupancy is not None,
                        seconds_per_step=statistics.median(times),
                        split={k: statistics.median(p[k] for p in parts) for k in ('render', 'prior', 'particle_backward', 'lora')},
                        peak_gpu_gb=torch.cuda.max_memory_allocated() / 2**30 if cuda else None, peak_rss_gb=rss_gb())
-        except torch.OutOfMemoryError:
+        except torch.cuda.OutOfMemoryError:
             row = dict(size=a.size, precision=a.precision, field=a.field, res=res, particles=n, error='out of memory')
             try: po.close()
             except Exception: pass

@@ -52,3 +52,12 @@ def test_bf16_vsd_steps(tiny_sd):
     assert all(p.dtype == torch.float32 for p in po.phi.lora_parameters())
     assert torch.isfinite(po.field.grid).all() and not torch.equal(po.field.grid, before) and tm['lora_loss'] > 0
     po.close()
+
+def test_sd_benchmark_runs_tiny(tmp_path):
+    "benchmarks/sd_stage1.py keeps working (tiny model on the CPU; its numbers are for people, not asserted here)."
+    script = Path(__file__).parents[1] / 'benchmarks' / 'sd_stage1.py'
+    r = subprocess.run([sys.executable, str(script), '--steps', '1', '--field', 'grid', '--samples', '16', '--json', str(tmp_path / 'r.json')],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    row, = json.loads((tmp_path / 'r.json').read_text())
+    assert row['res'] == 64 and row['particles'] == 1 and row['seconds_per_step'] > 0 and 's/step' in r.stdout

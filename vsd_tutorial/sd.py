@@ -162,7 +162,7 @@ class StableDiffusionPrior(DiffusionPrior):
             with _quiet_loading(), warnings.catch_warnings():
                 warnings.simplefilter('ignore')                            # library deprecation chatter, not the user's business
                 parts = dict(unet=UNet2DConditionModel.from_pretrained(src, subfolder='unet', torch_dtype=dtype, **kw),
-                             text_encoder=CLIPTextModel.from_pretrained(src, subfolder='text_encoder', dtype=dtype, **kw),
+                             text_encoder=CLIPTextModel.from_pretrained(src, subfolder='text_encoder', **kw).to(dtype),   # (transformers 4 and 5 name the dtype argument differently)
                              scheduler=DDPMScheduler.from_pretrained(src, subfolder='scheduler', **kw),
                              tokenizer=CLIPTokenizer.from_pretrained(src, subfolder='tokenizer', **kw),
                              vae=AutoencoderKL.from_pretrained(src, subfolder='vae', torch_dtype=dtype, **kw))
