@@ -161,11 +161,15 @@ class StableDiffusionPrior(DiffusionPrior):
         try:
             with _quiet_loading(), warnings.catch_warnings():
                 warnings.simplefilter('ignore')                            # library deprecation chatter, not the user's business
+                extra = UNet2DConditionModel.load_config(src, subfolder='unet', **kw).get('addition_embed_type')
+                if extra: raise UserError(f"{path_or_id} is an SDXL-style model (its U-Net wants {extra!r} extra conditioning); "
+                                          "use a Stable Diffusion 1.x or 2.x model")
                 parts = dict(unet=UNet2DConditionModel.from_pretrained(src, subfolder='unet', torch_dtype=dtype, **kw),
                              text_encoder=CLIPTextModel.from_pretrained(src, subfolder='text_encoder', **kw).to(dtype),   # (transformers 4 and 5 name the dtype argument differently)
                              scheduler=DDPMScheduler.from_pretrained(src, subfolder='scheduler', **kw),
                              tokenizer=CLIPTokenizer.from_pretrained(src, subfolder='tokenizer', **kw),
                              vae=AutoencoderKL.from_pretrained(src, subfolder='vae', torch_dtype=dtype, **kw))
+        except UserError: raise
         except (OSError, ValueError, EnvironmentError) as e:
             why = (str(e).strip().splitlines() or [''])[0][:160]
             if not local.exists() and local_files_only: why = 'not in the local hub cache, and no network to download it'
