@@ -76,7 +76,7 @@ def cmd_generate(a):
                                    'init_aspect', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch', 'hash_levels', 'hash_table', 'hash_max_res') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
     if is_stable_diffusion(a.prior):                              # SD: 64² renders on a hash grid unless told otherwise
-        kw = dict(dict(res=64, field='hash'), **kw, prior=str(a.prior))
+        kw = {'res': 64, 'field': 'hash', **kw, 'prior': str(a.prior)}
     elif a.prior not in (None, 'toy'): kw['prior'] = str(a.prior)
     cfg = ParticleConfig(a.prompt, **kw)                          # validates every setting before any work
     mesh_kw = {k: getattr(a, k) for k in ('tet_res', 'threshold', 'geometry_steps', 'texture_steps') if getattr(a, k) is not None}

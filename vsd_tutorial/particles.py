@@ -10,6 +10,7 @@ import torch
 from .core import UserError, NonFiniteError, check_positive, check_number
 from .guidance import sds_grad, vsd_grad, grad_injection_loss, TimestepSampler
 from .lora import LoRAEpsPhi
+from .hashgrid import HashGridField
 from .renderer import GridField, aspect_scale, render, occupancy_grids, update_occupancy, occupancy_available
 from .views import sample_cameras, camera_condition
 
@@ -31,7 +32,7 @@ class ParticleConfig:
     lora_lr: float = 1e-3          # AdamW on ε_φ
     lora_rank: int = 4
     grid_res: int = 32
-    res: int = 32                  # render resolution (the prior resizes renders to its own: 32 toy, 512 SD; 64 or 512 for SD)
+    res: int = 32                  # render resolution; the prior resizes renders to its own (toy 32², SD 512²). SD: 64 or 512
     supersample: int = 1           # render res*supersample pixels, average-pool to res (ablation in 24_text_to_3d)
     samples: int = 32              # samples per ray (one per voxel through the box; 48, 64: same judged quality, slower)
     anneal: float|None = 0.5       # fraction of the run after which t ~ U(0.02, 0.5); None: never
@@ -59,7 +60,7 @@ class ParticleConfig:
         if self.method not in ('vsd', 'sds'): raise UserError(f"unknown method {self.method!r}; choose 'vsd' or 'sds'")
         if self.particles is None: self.particles = 4 if self.method == 'vsd' else 1
         if self.field not in ('grid', 'hash'): raise UserError(f"unknown field {self.field!r}; choose 'grid' or 'hash'")
-        if self.lr is None: self.lr = 0.2 if self.field == 'grid' else _hash_lr()
+        if self.lr is None: self.lr = 0.2 if self.field == 'grid' else HashGridField.default_lr
         for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank', 'lora_steps', 'hash_levels', 'hash_table', 'hash_max_res'): check_positive(k, getattr(self, k))
         for k in ('lr', 'lora_lr', 'blob_radius'): check_number(k, getattr(self, k), positive=True)   # NaN/inf never pass
         if check_number('init_aspect', self.init_aspect, positive=True) < 1: raise UserError(f'init_aspect must be >= 1 (1: round blobs), got {self.init_aspect}')
@@ -75,14 +76,9 @@ class ParticleConfig:
         if not 0 <= check_number('res_switch', self.res_switch, low=0) <= 1: raise UserError(f'res_switch must be in [0, 1], got {self.res_switch}')
 
 # %% ../nbs/23_particles.ipynb #d086aadf
-def _hash_lr():
-    from vsd_tutorial.hashgrid import HashGridField
-    return HashGridField.default_lr
-
 def make_field(cfg:ParticleConfig):
     "The config's radiance fields for its particles: a dense `GridField` or a `HashGridField`."
     if cfg.field == 'grid': return GridField(cfg.particles, cfg.grid_res, blob_radius=cfg.blob_radius)
-    from vsd_tutorial.hashgrid import HashGridField
     return HashGridField(cfg.particles, levels=cfg.hash_levels, log2_table=cfg.hash_table, max_res=cfg.hash_max_res, blob_radius=cfg.blob_radius)
 
 def coarse_occupancy(field:GridField, res:int=8) -> torch.Tensor:

@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 from .core import UserError, NonFiniteError, check_positive, image_grid, save_image, to_uint8, strict_json
 from .particles import ParticleConfig, ParticleOptimizer, make_field
+from .priors import ToyPrior
 from .renderer import GridField, render, render_views
 from .views import turntable_cameras, make_cameras
 
@@ -97,7 +98,7 @@ def generate(prior, config:ParticleConfig, out, resume:bool=False, checkpoint_ev
         bar.close()
         seconds = time.time() - t0
         torch.save(dict(snapshots=snaps), out / 'snapshots.pt')
-        if evaluate is None: evaluate = type(prior).__name__ == 'ToyPrior'
+        if evaluate is None: evaluate = isinstance(prior, ToyPrior)
         metrics = write_results(po.field, config, out, judge=judge, evaluate=evaluate)
         metrics.update(seconds=seconds, seconds_per_step=seconds / max(1, config.steps - (state['optimizer']['step'] if resume else 0)),
                        timing_per_step={k: v / max(1, config.steps) for k, v in timings.items() if not k.endswith('loss')})
