@@ -15,8 +15,8 @@ from .renderer import GridField, aspect_scale, render, occupancy_grids, update_o
 from .views import sample_cameras, camera_condition
 
 # %% auto #0
-__all__ = ['ParticleConfig', 'make_field', 'coarse_occupancy', 'kernel_repulsion', 'ParticleOptimizer', 'prompt_view',
-           'caption_for']
+__all__ = ['ParticleConfig', 'make_field', 'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam', 'ParticleOptimizer',
+           'prompt_view', 'caption_for']
 
 # %% ../nbs/23_particles.ipynb #948b7cd1
 @dataclass
@@ -97,6 +97,32 @@ def kernel_repulsion(f:torch.Tensor) -> torch.Tensor:
     h = (d2.detach()[off].median() / math.log(n + 1)).clamp(min=1e-8)
     return torch.exp(-d2 / h)[off].sum()
 
+# %% ../nbs/23_particles.ipynb #5d0a7c12
+class ParticleAdam(torch.optim.Optimizer):
+    "Adam for parameters stacking n particles along dim 0, one Adam per particle: `step(picked)` moves only those particles."
+    def __init__(self, params, lr:float=1e-3, betas:tuple=(0.9, 0.999), eps:float=1e-8):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps))
+
+    @torch.no_grad()
+    def step(self, picked:list|None=None):
+        "torch's Adam on the particles in `picked` (None: all); the others keep parameters, moments and step count bit for bit."
+        for group in self.param_groups:
+            β1, β2 = group['betas']
+            for p in group['params']:
+                if p.grad is None: continue
+                state = self.state[p]
+                if not state: state.update(step=torch.zeros(len(p)), exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
+                if state['step'].ndim == 0: state['step'] = state['step'].expand(len(p)).clone()   # saved by torch.optim.Adam
+                for i in range(len(p)) if picked is None else picked:
+                    state['step'][i] += 1                                      # k: this particle's own step count
+                    k = state['step'][i].item()
+                    g, m, v = p.grad[i], state['exp_avg'][i], state['exp_avg_sq'][i]
+                    m.lerp_(g, 1 - β1)                                         # m ← β1 m + (1-β1) g
+                    v.mul_(β2).addcmul_(g, g, value=1 - β2)                    # v ← β2 v + (1-β2) g²
+                    denom = (v.sqrt() / (1 - β2 ** k) ** 0.5).add_(group['eps'])   # √(v / (1-β2^k)) + ε
+                    p[i].addcdiv_(m, denom, value=-group['lr'] / (1 - β1 ** k))   # θ ← θ - lr m/(1-β1^k) / denom
+
+
 # %% ../nbs/23_particles.ipynb #773e7af9
 class ParticleOptimizer:
     "n radiance-field particles and one shared ε_φ, optimised with VSD (or SDS as its special case)."
@@ -114,7 +140,7 @@ class ParticleOptimizer:
             u = (torch.arange(c.particles) + 0.5) / c.particles * 2 - 1
             order = torch.randperm(c.particles, generator=torch.Generator().manual_seed(c.seed + 7919))
             self.field.blob_scale.copy_(aspect_scale(c.init_aspect ** u[order]))
-        self.opt = torch.optim.Adam(self.field.parameters(), lr=c.lr)
+        self.opt = ParticleAdam(self.field.parameters(), lr=c.lr)   # one Adam per particle: unpicked ones stay put
         self.sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=int(c.anneal * c.steps) if c.anneal is not None else None)
         with torch.random.fork_rng(devices=[]):            # ε_φ's random init (LoRA A, camera MLP) comes from the seed too
             torch.manual_seed(c.seed)
@@ -140,9 +166,11 @@ class ParticleOptimizer:
         res = c.res if c.res_final is None or self.step_count < int(c.res_switch * c.steps) else c.res_final
         out = render(self.field, cams, res, c.supersample, c.samples, generator=g, occupancy=self.occupancy)
         x0 = p.encode_images(out['rgb'])
+        self.picked = None                                   # all particles
         if c.update == 'random':                             # one particle's image goes to the prior (the official code)
             i = torch.randint(c.particles, (1,), generator=g).item()
             x0, emb, cams = x0[i:i + 1], emb[i:i + 1], cams[[i]]
+            self.picked = [i]                                # and only it moves (repulsion, sparsity: its share only)
         t = self.sampler(self.step_count, len(x0), g).to(p.device)
         noise = torch.randn(x0.shape, generator=g).to(x0)
         t1 = now(); tm['render'] = t1 - t0
@@ -168,7 +196,7 @@ class ParticleOptimizer:
         self.opt.zero_grad(set_to_none=True); loss.backward()
         if not all(torch.isfinite(q.grad).all() for q in self.field.parameters() if q.grad is not None):
             raise NonFiniteError(f'non-finite gradient at step {self.step_count}')
-        self.opt.step()
+        self.opt.step(self.picked)
         if not all(torch.isfinite(q).all() for q in self.field.parameters()): raise NonFiniteError(f'non-finite particle parameters after step {self.step_count}')
         t3 = now(); tm['particle_backward'] = t3 - t2
         if self.phi is not None:
