@@ -81,13 +81,20 @@ class LoRAEpsPhi(nn.Module):
         keep = (torch.rand(len(cond), generator=generator) >= self.p_null).to(cond)[:, None]
         return cond * keep
 
+    def objective(self, pred, noise, t):
+        "ε_φ's loss from its noise prediction `pred`: ‖ε_φ − ε‖² on an ε-model; on a v-model the v-target loss ‖v_φ − v‖² = ‖ε_φ − ε‖²/ᾱ_t (threestudio)."
+        err = (pred - noise).pow(2).flatten(1).mean(1)                 # ‖ε_φ − ε‖² per sample
+        if getattr(self.prior, 'prediction_type', 'epsilon') == 'epsilon': return err.mean()
+        alpha, _ = self.prior.alpha_sigma(t)
+        return (err / alpha.flatten().pow(2)).mean()                   # v_φ − v = (ε_φ − ε)/α_t
+
     def loss(self, x0, emb, cond=None, generator=None):
-        "The ε_φ objective on detached renders x0: ‖ε_φ(α_t x0 + σ_t ε, t, y, c) - ε‖², t ~ U(0, T) (not annealed)."
+        "The paper's ε_φ step on detached renders x0: `objective` at x_t = α_t x0 + σ_t ε, t ~ U(0, T) (not annealed), camera dropped with probability `p_null`."
         x0 = x0.detach()
         t = torch.randint(0, self.prior.num_train_timesteps, (len(x0),), generator=generator).to(x0.device)
         noise = torch.randn(x0.shape, generator=generator).to(x0)
         pred = self(self.prior.add_noise(x0, noise, t), t, emb, self.drop_condition(cond, generator))
-        return (pred - noise).pow(2).mean()
+        return self.objective(pred, noise, t)
 
     def save(self, path):
         "Save in peft format (adapter_config.json + adapter_model.safetensors) plus the condition embedding."
