@@ -4,19 +4,63 @@
 
 # %% ../nbs/23_particles.ipynb #fc087cc4
 from __future__ import annotations
-import math, copy, re
+import math, copy, re, time
 from dataclasses import dataclass, asdict, fields, field as dc_field
 import torch
 from .core import UserError, NonFiniteError, check_positive, check_number
-from .guidance import sds_grad, vsd_grad, grad_injection_loss, TimestepSampler
+from .guidance import sds_grad, vsd_grad, grad_injection_loss, guidance_weight, TimestepSampler
 from .lora import LoRAEpsPhi
 from .hashgrid import HashGridField
 from .renderer import GridField, aspect_scale, render, occupancy_grids, update_occupancy, occupancy_available
 from .views import sample_cameras, camera_condition
 
+
 # %% auto #0
-__all__ = ['ParticleConfig', 'make_field', 'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam', 'ParticleOptimizer',
-           'prompt_view', 'caption_for']
+__all__ = ['VIEWS', 'prompt_view', 'caption_for', 'view_embeddings', 'vsd_step', 'ParticleConfig', 'make_field',
+           'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam', 'blob_aspects', 'ParticleOptimizer']
+
+# %% ../nbs/23_particles.ipynb #b7e10001
+VIEWS = ('front', 'side', 'back', 'overhead')     # the view words the toy prior was trained with (20_cameras)
+
+def prompt_view(prompt:str) -> str|None:
+    "The view word a prompt already ends in ('a red cube, side view' -> 'side'), else None."
+    m = re.search(r'\b(front|side|back|overhead)\s+view\W*$', prompt.strip().lower())
+    return m.group(1) if m else None
+
+def caption_for(prompt:str, view:str|None) -> str:
+    "The prompt with the view suffix the toy prior was trained on: 'a red cube, side view'; a prompt that names its view keeps it."
+    return f'{prompt}, {view} view' if view and prompt_view(prompt) is None else prompt
+
+def view_embeddings(prior, prompt:str, view_prompts:bool=True) -> dict:
+    "{view word: the prior's embedding of y^c}, the prompt with that view's suffix (or the bare prompt for all)."
+    return {v: prior.encode_prompt([caption_for(prompt, v if view_prompts else None)]) for v in VIEWS}
+
+
+# %% ../nbs/23_particles.ipynb #b7e10002
+def vsd_step(prior, field, phi, opt, phi_opt, prompt_emb:dict, sampler, step:int, generator:torch.Generator,
+             guidance:float=7.5, res:int=32, samples:int=32) -> dict:
+    "One VSD step for all n particles of `field`, then one ε_φ step; returns what it computed (for pictures and tests)."
+    cams = sample_cameras(field.n, generator)                                 # c ~ p(c): one camera per particle
+    emb = torch.cat([prompt_emb[v] for v in cams.views])                      # y^c: the prompt and the camera's view word
+    x0 = prior.encode_images(render(field, cams, res, 1, samples, generator=generator)['rgb'])   # x0 = g(θ, c)
+    t = sampler(step, field.n, generator).to(prior.device)                    # t ~ U(0.02, 0.98)·T
+    ε = torch.randn(x0.shape, generator=generator).to(x0)                     # ε ~ N(0, I)
+    x_t = prior.add_noise(x0.detach(), ε, t)                                  # x_t = α_t x0 + σ_t ε
+    cond = camera_condition(cams).to(x0)                                      # c, as ε_φ reads it
+    eps_phi = phi(x_t, t, emb, cond)                                          # ε_φ(x_t, t, c, y), kept for its own loss
+    with torch.no_grad():
+        eps_pre = prior.predict_noise(x_t, t, emb, guidance)                  # ε_pretrain(x_t, t, y^c), with CFG
+    w = guidance_weight(prior.alphas_cumprod, t).reshape(-1, 1, 1, 1).to(x0)  # w(t) = σ_t²
+    grad = w * (eps_pre - eps_phi.detach())                                   # w(t) (ε_pretrain - ε_φ)
+    opt.zero_grad()
+    grad_injection_loss(x0, grad).backward()                                  # ... ∂g/∂θ: autograd through the renderer
+    opt.step()                                                                # θ ← Adam(θ, ∇θ)
+    phi_loss = (eps_phi - ε).pow(2).mean()                                    # ‖ε_φ(α_t sg(x0) + σ_t ε, t, c, y) - ε‖²
+    phi_opt.zero_grad()
+    phi_loss.backward()
+    phi_opt.step()                                                            # φ ← AdamW(φ, ∇φ)
+    return dict(x0=x0.detach(), x_t=x_t, t=t, eps=ε, emb=emb, cond=cond, grad=grad, phi_loss=phi_loss.item())
+
 
 # %% ../nbs/23_particles.ipynb #948b7cd1
 @dataclass
@@ -124,91 +168,145 @@ class ParticleAdam(torch.optim.Optimizer):
 
 
 # %% ../nbs/23_particles.ipynb #773e7af9
+def blob_aspects(n:int, aspect:float, seed:int) -> torch.Tensor:
+    "n blob aspect ratios (height/width) spread evenly in log scale over [1/aspect, aspect], in a seeded order."
+    u = (torch.arange(n) + 0.5) / n * 2 - 1
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed + 7919))
+    return aspect ** u[order]
+
 class ParticleOptimizer:
-    "n radiance-field particles and one shared ε_φ, optimised with VSD (or SDS as its special case)."
+    "n radiance-field particles and one shared ε_φ, optimised with VSD (or SDS as its special case): `vsd_step` with options."
     def __init__(self, prior, config:ParticleConfig):
-        self.prior, self.cfg = prior, config
         c = config
+        self.prior = prior
+        self.cfg = config
         use_occ = c.occupancy if c.occupancy is not None else torch.device(prior.device).type == 'cuda'
         if use_occ and not occupancy_available(prior.device):
             raise UserError("the occupancy grid needs CUDA (nerfacc's ray marching is a CUDA kernel); set occupancy=False on the CPU")
-        self.views = ('front', 'side', 'back', 'overhead')
-        self.emb = {v: prior.encode_prompt([caption_for(c.prompt, v if c.view_prompts else None)]) for v in self.views}
+        self.views = VIEWS
+        self.emb = view_embeddings(prior, c.prompt, c.view_prompts)
         self.null = prior.null_embedding(1)
         self.field = make_field(c).to(prior.device)
-        if c.init_aspect != 1:                               # n blob shapes from 1/a to a (log-even), in a seeded order
-            u = (torch.arange(c.particles) + 0.5) / c.particles * 2 - 1
-            order = torch.randperm(c.particles, generator=torch.Generator().manual_seed(c.seed + 7919))
-            self.field.blob_scale.copy_(aspect_scale(c.init_aspect ** u[order]))
-        self.opt = ParticleAdam(self.field.parameters(), lr=c.lr)   # one Adam per particle: unpicked ones stay put
-        self.sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=int(c.anneal * c.steps) if c.anneal is not None else None)
-        with torch.random.fork_rng(devices=[]):            # ε_φ's random init (LoRA A, camera MLP) comes from the seed too
-            torch.manual_seed(c.seed)
-            self.phi = LoRAEpsPhi(prior, rank=c.lora_rank, cond_dim=16).train_mode() if c.method == 'vsd' else None
-        self.phi_opt = torch.optim.AdamW(self.phi.lora_parameters(), lr=c.lora_lr) if self.phi else None
+        if c.init_aspect != 1: self.field.blob_scale.copy_(aspect_scale(blob_aspects(c.particles, c.init_aspect, c.seed)))
+        self.opt = ParticleAdam(self.field.parameters(), lr=c.lr)          # one Adam per particle: unpicked ones stay put
+        anneal_step = int(c.anneal * c.steps) if c.anneal is not None else None
+        self.sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=anneal_step)
+        self.phi = None
+        self.phi_opt = None
+        if c.method == 'vsd':
+            with torch.random.fork_rng(devices=[]):                          # ε_φ's random init (LoRA A, camera MLP) comes from the seed
+                torch.manual_seed(c.seed)
+                self.phi = LoRAEpsPhi(prior, rank=c.lora_rank, cond_dim=16).train_mode()
+            self.phi_opt = torch.optim.AdamW(self.phi.lora_parameters(), lr=c.lora_lr)
         self.generator = torch.Generator().manual_seed(c.seed)
         self.step_count = 0
+        self.picked = None                                                   # the particles the last step moved (None: all)
         self.occupancy = occupancy_grids(self.field) if use_occ else None
+
+    def step(self) -> dict:
+        "One step of `vsd_step`'s recipe with the options. Returns timings (s) and ε_φ's loss."
+        t0 = self._now()
+        cams, emb = self.sample_views()
+        x0, opacity = self.render_particles(cams)
+        x0, emb, cams = self.pick(x0, emb, cams)
+        t = self.sampler(self.step_count, len(x0), self.generator).to(self.prior.device)   # t, annealed after `anneal`
+        noise = torch.randn(x0.shape, generator=self.generator).to(x0)                      # ε
+        cond = camera_condition(cams).to(x0)                                                # c
+        t1 = self._now()
+        grad, phi_loss = self.guidance(x0, emb, cond, t, noise)
+        t2 = self._now()
+        self.update_particles(x0, grad, opacity)
+        t3 = self._now()
+        tm = dict(render=t1 - t0, prior=t2 - t1, particle_backward=t3 - t2)
+        if self.phi is not None:
+            tm['lora_loss'] = self.update_phi(x0, emb, cond, phi_loss)
+            tm['lora'] = self._now() - t3
+        self.step_count += 1
+        return tm
+
+    def sample_views(self) -> tuple:
+        "A random camera per particle and the prompt embedding of its view word (y^c)."
+        cams = sample_cameras(self.cfg.particles, self.generator)
+        return cams, self.embeddings(cams)
 
     def embeddings(self, cams) -> torch.Tensor:
         "The prompt embedding of each camera's view word (n,L,D)."
         return torch.cat([self.emb[v] for v in cams.views])
 
-    def step(self) -> dict:
-        "One particle step for every particle, then one ε_φ step. Returns timings (s) and losses."
-        import time
-        c, g, p = self.cfg, self.generator, self.prior
-        now = (lambda: (torch.cuda.synchronize(), time.perf_counter())[1]) if self.field.device.type == 'cuda' else time.perf_counter
-        tm = {}; t0 = now()
-        cams = sample_cameras(c.particles, g)
-        emb = self.embeddings(cams)
+    def resolution(self) -> int:
+        "The render resolution now: `res`, then `res_final` after `res_switch` of the run (the paper's schedule)."
+        c = self.cfg
+        switched = c.res_final is not None and self.step_count >= int(c.res_switch * c.steps)
+        return c.res_final if switched else c.res
+
+    def render_particles(self, cams) -> tuple:
+        "x0 = g(θ, c) in the prior's model space for every particle, and the opacity (for `sparsity`)."
+        c = self.cfg
         if self.occupancy is not None: update_occupancy(self.field, self.occupancy, self.step_count, c.samples)
-        res = c.res if c.res_final is None or self.step_count < int(c.res_switch * c.steps) else c.res_final
-        out = render(self.field, cams, res, c.supersample, c.samples, generator=g, occupancy=self.occupancy)
-        x0 = p.encode_images(out['rgb'])
-        self.picked = None                                   # all particles
-        if c.update == 'random':                             # one particle's image goes to the prior (the official code)
-            i = torch.randint(c.particles, (1,), generator=g).item()
-            x0, emb, cams = x0[i:i + 1], emb[i:i + 1], cams[[i]]
-            self.picked = [i]                                # and only it moves (repulsion, sparsity: its share only)
-        t = self.sampler(self.step_count, len(x0), g).to(p.device)
-        noise = torch.randn(x0.shape, generator=g).to(x0)
-        t1 = now(); tm['render'] = t1 - t0
-        phi_loss = None
-        if c.method == 'sds': grad = sds_grad(p, x0, emb, t, noise, c.guidance, null_emb=self.null)
-        else:
-            cond = camera_condition(cams).to(x0)
-            if c.phi_pass == 'shared':                       # one ε_φ forward: its output is the baseline, its loss trains ε_φ
-                x_t = p.add_noise(x0.detach(), noise, t)
-                pred = self.phi(x_t, t, emb, self.phi.drop_condition(cond, g) if c.entropy else cond)
-                phi_loss, baseline = (pred - noise).pow(2).mean(), pred.detach()
-            else: baseline = lambda x_t, t_: self.phi(x_t, t_, emb, cond)
-            if c.entropy:                                    # ESD: λ ε_φ(x_t, t, y) + (1-λ) ε_φ(x_t, t, c, y)
-                conditioned = baseline
-                def baseline(x_t, t_):
-                    b = conditioned(x_t, t_) if callable(conditioned) else conditioned
-                    return (1 - c.entropy) * b + c.entropy * self.phi(x_t, t_, emb, None)
-            grad = vsd_grad(p, x0, emb, t, noise, eps_phi=baseline, guidance_scale=c.guidance, null_emb=self.null)
-        t2 = now(); tm['prior'] = t2 - t1
-        loss = grad_injection_loss(x0, grad)
-        if c.sparsity: loss = loss + c.sparsity * out['opacity'].sum()
+        out = render(self.field, cams, self.resolution(), c.supersample, c.samples, generator=self.generator, occupancy=self.occupancy)
+        return self.prior.encode_images(out['rgb']), out['opacity']
+
+    def pick(self, x0, emb, cams) -> tuple:
+        "All particles (`update='all'`), or one random particle's image, prompt and camera (the official code); sets `picked`."
+        self.picked = None
+        if self.cfg.update == 'all': return x0, emb, cams
+        i = torch.randint(self.cfg.particles, (1,), generator=self.generator).item()
+        self.picked = [i]
+        return x0[i:i + 1], emb[i:i + 1], cams[[i]]
+
+    def guidance(self, x0, emb, cond, t, noise) -> tuple:
+        "(w(t) (ε_pretrain - baseline), ε_φ's loss when its forward is shared, else None); SDS's baseline is ε itself."
+        c = self.cfg
+        if c.method == 'sds': return sds_grad(self.prior, x0, emb, t, noise, c.guidance, null_emb=self.null), None
+        x_t = self.prior.add_noise(x0.detach(), noise, t)                    # x_t = α_t x0 + σ_t ε
+        b, phi_loss = self.baseline(x_t, t, noise, emb, cond)
+        return vsd_grad(self.prior, x0, emb, t, noise, eps_phi=b, guidance_scale=c.guidance, null_emb=self.null), phi_loss
+
+    def baseline(self, x_t, t, noise, emb, cond) -> tuple:
+        "(ε_φ(x_t, t, c, y), mixed with ESD's camera-free ε_φ(x_t, t, y) when `entropy`; ε_φ's loss on that forward if shared)."
+        c = self.cfg
+        shared = c.phi_pass == 'shared'                                      # one ε_φ forward: the baseline and ε_φ's loss
+        with torch.set_grad_enabled(shared):
+            pred = self.phi(x_t, t, emb, self.phi.drop_condition(cond, self.generator) if shared and c.entropy else cond)
+        phi_loss = (pred - noise).pow(2).mean() if shared else None          # ‖ε_φ(x_t, t, c, y) - ε‖²
+        b = pred.detach()
+        if c.entropy:                                                        # ESD: λ ε_φ(x_t, t, y) + (1-λ) ε_φ(x_t, t, c, y)
+            with torch.no_grad():
+                b = (1 - c.entropy) * b + c.entropy * self.phi(x_t, t, emb, None)
+        return b, phi_loss
+
+    def update_particles(self, x0, grad, opacity):
+        "Backpropagate `grad` through the renderer (plus sparsity and repulsion) and step the picked particles' Adam."
+        c = self.cfg
+        loss = grad_injection_loss(x0, grad)                                 # ∂loss/∂x0 = grad: backward gives grad · ∂g/∂θ
+        if c.sparsity: loss = loss + c.sparsity * opacity.sum()
         if c.repulsion and c.particles > 1: loss = loss + c.repulsion * kernel_repulsion(coarse_occupancy(self.field))
-        self.opt.zero_grad(set_to_none=True); loss.backward()
-        if not all(torch.isfinite(q.grad).all() for q in self.field.parameters() if q.grad is not None):
-            raise NonFiniteError(f'non-finite gradient at step {self.step_count}')
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self._check_finite([q.grad for q in self.field.parameters() if q.grad is not None], 'gradient at step')
         self.opt.step(self.picked)
-        if not all(torch.isfinite(q).all() for q in self.field.parameters()): raise NonFiniteError(f'non-finite particle parameters after step {self.step_count}')
-        t3 = now(); tm['particle_backward'] = t3 - t2
-        if self.phi is not None:
-            for k in range(c.lora_steps):
-                if phi_loss is None: phi_loss = self.phi.loss(x0.detach(), emb, cond, generator=g)
-                if not torch.isfinite(phi_loss): raise NonFiniteError(f'non-finite ε_φ loss at step {self.step_count}')
-                self.phi_opt.zero_grad(set_to_none=True); phi_loss.backward(); self.phi_opt.step()
-                if k == 0: tm['lora_loss'] = phi_loss.item()
-                phi_loss = None
-            tm['lora'] = now() - t3
-        self.step_count += 1
-        return tm
+        self._check_finite(self.field.parameters(), 'particle parameters after step')
+
+    def update_phi(self, x0, emb, cond, loss=None) -> float:
+        "`lora_steps` AdamW steps on ε_φ: the first on the shared forward's `loss` if given, the others on fresh t', ε'. Returns the first loss."
+        first = None
+        for k in range(self.cfg.lora_steps):
+            if loss is None: loss = self.phi.loss(x0.detach(), emb, cond, generator=self.generator)
+            self._check_finite([loss], 'ε_φ loss at step')
+            self.phi_opt.zero_grad(set_to_none=True)
+            loss.backward()
+            self.phi_opt.step()
+            if first is None: first = loss.item()
+            loss = None
+        return first
+
+    def _check_finite(self, tensors, what:str):
+        if not all(torch.isfinite(q).all() for q in tensors): raise NonFiniteError(f'non-finite {what} {self.step_count}')
+
+    def _now(self) -> float:
+        "time.perf_counter, after the GPU's queued work is done (so each part's time is its own)."
+        if self.field.device.type == 'cuda': torch.cuda.synchronize()
+        return time.perf_counter()
 
     # --- checkpoints -------------------------------------------------------------------------------------------
     def state_dict(self) -> dict:
@@ -237,11 +335,3 @@ class ParticleOptimizer:
         "Take ε_φ's adapters out of the prior (the prior is the pretrained model again)."
         if self.phi is not None: self.phi.remove(); self.phi = None
 
-def prompt_view(prompt:str) -> str|None:
-    "The view word a prompt already ends in ('a red cube, side view' -> 'side'), else None."
-    m = re.search(r'\b(front|side|back|overhead)\s+view\W*$', prompt.strip().lower())
-    return m.group(1) if m else None
-
-def caption_for(prompt:str, view:str|None) -> str:
-    "The prompt with the view suffix the toy prior was trained on: 'a red cube, side view'; a prompt that names its view keeps it."
-    return f'{prompt}, {view} view' if view and prompt_view(prompt) is None else prompt
