@@ -1,0 +1,58 @@
+"""Voilà in a real browser: the harness that the classroom dashboard tests build on, proven on a tiny notebook.
+
+Moves the slider of tests/fixtures/voila_smoke.ipynb and checks that the image changes, that no widget shows an
+error, that the console stays clean and that the page asks nothing of a host outside localhost."""
+import time
+from pathlib import Path
+
+from browser_util import SCREENS, browser, chromium_path, page_watch, voila  # noqa: F401 (fixtures)
+
+SMOKE = Path(__file__).parent / 'fixtures' / 'voila_smoke.ipynb'
+ERROR_SELECTORS = ['.jupyter-widgets-error-widget', '[data-mime-type="application/vnd.jupyter.stderr"]',
+                   '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]']
+
+
+def widget_errors(page):
+    "Text of every widget error / stderr / traceback output shown on the page"
+    return [el.inner_text() for sel in ERROR_SELECTORS for el in page.query_selector_all(sel)]
+
+
+def wait_until(cond, timeout=20.0, every=0.1):
+    "Poll `cond()` until truthy; returns its value, or None after `timeout` seconds"
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        v = cond()
+        if v:
+            return v
+        time.sleep(every)
+    return None
+
+
+def test_voila_slider_changes_image(voila, page_watch):
+    page = page_watch.page
+    t0 = time.time()
+    url = voila(SMOKE)
+    page.goto(url, wait_until='load', timeout=90_000)
+    handle = page.locator('.noUi-handle').first
+    handle.wait_for(state='visible', timeout=90_000)
+    img = page.locator('.widget-image').first
+    img.wait_for(state='visible', timeout=30_000)
+    page.wait_for_function('() => { const i = document.querySelector(".widget-image"); '
+                           'return i && i.complete && i.naturalWidth > 0; }', timeout=30_000)
+    t_ready = time.time() - t0
+    before = img.screenshot()
+    page.screenshot(path=str(SCREENS / 'voila_smoke_before.png'))
+    readout = page.locator('.widget-readout').first
+    assert readout.inner_text().strip() == '2'
+    handle.focus()
+    for _ in range(5):
+        handle.press('ArrowRight')
+    t1 = time.time()
+    after = wait_until(lambda: (shot := img.screenshot()) != before and shot)
+    t_answer = time.time() - t1
+    page.screenshot(path=str(SCREENS / 'voila_smoke_after.png'))
+    assert after, 'the image did not change within 20 s of moving the slider'
+    assert readout.inner_text().strip() == '7'
+    assert not widget_errors(page), widget_errors(page)
+    page_watch.assert_clean('voila smoke: ')
+    print(f'voila smoke: page ready {t_ready:.1f} s after start, image answered the slider in {t_answer:.2f} s')
