@@ -4,17 +4,20 @@
 
 # %% ../nbs/12_image_distillation.ipynb #3b6eb48c
 from __future__ import annotations
-import time, math
+import time, math, json
+from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import UserError, check_positive, seed_everything, image_grid
 from .guidance import sds_grad, vsd_grad, grad_injection_loss, TimestepSampler
 from .lora import LoRAEpsPhi, ATTENTION_PROJECTIONS, CONV_LAYERS
+from .toy.world import BACKGROUND
 
 # %% auto #0
-__all__ = ['EPS_PHI_KINDS', 'distill_images', 'FullEpsPhi', 'make_eps_phi', 'chroma', 'frechet_distance', 'mean_pairwise',
-           'judge_images', 'DistillationViewer']
+__all__ = ['EPS_PHI_KINDS', 'EXPERIMENTS', 'distill_images', 'FullEpsPhi', 'make_eps_phi', 'object_mask', 'pixel_chroma',
+           'object_chroma', 'frame_chroma', 'frechet_distance', 'mean_pairwise', 'judge_images', 'run_experiment',
+           'save_runs', 'load_runs', 'DistillationViewer']
 
 # %% ../nbs/12_image_distillation.ipynb #0ab47cc4
 def distill_images(prior, prompt:str, method:str='vsd', n:int=8, steps:int=500, guidance_scale:float=7.5,
@@ -80,7 +83,25 @@ def make_eps_phi(prior, kind:str='lora', rank:int=4):
     return LoRAEpsPhi(prior, rank=rank, cond_dim=None, target_modules=targets).train_mode()
 
 # %% ../nbs/12_image_distillation.ipynb #2618368b
-def chroma(images): return (images.clamp(0, 1).amax(1) - images.clamp(0, 1).amin(1)).mean().item()
+def object_mask(images:torch.Tensor, background=BACKGROUND, tol:float=0.1) -> torch.Tensor:
+    "(B,H,W) True where a pixel of `images` (clipped to [0, 1]) differs from the background colour by more than `tol` in some channel."
+    bg = torch.tensor(background, dtype=images.dtype, device=images.device).view(1, 3, 1, 1)
+    return (images.clamp(0, 1) - bg).abs().amax(1) > tol
+
+def pixel_chroma(images:torch.Tensor) -> torch.Tensor:
+    "Chroma max(r,g,b) - min(r,g,b) of every pixel (B,H,W) of `images` clipped to [0, 1]."
+    x = images.clamp(0, 1)
+    return x.amax(1) - x.amin(1)
+
+def object_chroma(images:torch.Tensor, tol:float=0.1) -> float:
+    "Mean chroma of the object pixels of `images` (background masked out); NaN when every pixel is background."
+    mask = object_mask(images, tol=tol)
+    if not mask.any(): return float('nan')
+    return pixel_chroma(images)[mask].mean().item()
+
+def frame_chroma(images:torch.Tensor) -> float:
+    "Mean chroma over the whole frame, background included (the old measure: it grows with the object's size)."
+    return pixel_chroma(images).mean().item()
 
 def frechet_distance(f1:torch.Tensor, f2:torch.Tensor) -> float:
     "Fréchet distance between Gaussians fitted to feature sets f1 (n,d) and f2 (m,d)."
@@ -94,25 +115,83 @@ def mean_pairwise(f):
     d = torch.cdist(f, f); n = len(f)
     return (d.sum() / (n * (n - 1))).item() if n > 1 else 0.0
 
-def judge_images(judge, images, shape:str, colour:str, real:torch.Tensor) -> dict:
-    "Accuracy, saturation, diversity, mode split and Fréchet distance of `images` against `real` renders."
+def judge_images(judge, images, shape:str, colour:str, real:torch.Tensor, ancestral:torch.Tensor) -> dict:
+    "Accuracy, saturation (object chroma over `ancestral` samples'), fill, diversity, mode split and FD against `real` renders."
     from vsd_tutorial.toy.world import SHAPES, COLOURS, MODES
     p = judge.predict(images.clamp(0, 1))
     with torch.no_grad(): f, fr = judge.features(images.clamp(0, 1)), judge.features(real)
     return dict(shape_acc=(p['shape'].argmax(-1) == SHAPES.index(shape)).float().mean().item(),
                 colour_acc=(p['colour'].argmax(-1) == list(COLOURS).index(colour)).float().mean().item(),
-                chroma_ratio=chroma(images) / chroma(real),
+                saturation=object_chroma(images) / object_chroma(ancestral),
+                fill=object_mask(images).float().mean().item(),
                 out_of_range=((images < -0.02) | (images > 1.02)).float().mean().item(),
                 diversity=mean_pairwise(f) / mean_pairwise(fr),
                 tall=(p['mode'].argmax(-1) == MODES.index('tall')).float().mean().item(),
                 fd=frechet_distance(f, fr) if len(f) > 2 else float('nan'))
 
+# %% ../nbs/12_image_distillation.ipynb #a1c0de03
+EXPERIMENTS = {   # the runs of 12_image_distillation and 12a_toward_ancestral ({name: distill_images kwargs})
+    '12': dict(prompt='a red cube', n=8, steps=500, seed=0, snapshots=5, reference_n=32, ancestral_steps=50,
+               runs={'sds@7.5': dict(method='sds', guidance_scale=7.5), 'sds@100': dict(method='sds', guidance_scale=100.0),
+                     'vsd@7.5': dict(method='vsd', guidance_scale=7.5), 'vsd@100': dict(method='vsd', guidance_scale=100.0),
+                     'vsd@7.5, ε_φ lora+conv': dict(method='vsd', guidance_scale=7.5, eps_phi='lora+conv', snapshots=0),
+                     'vsd@7.5, ε_φ full': dict(method='vsd', guidance_scale=7.5, eps_phi='full', snapshots=0)}),
+    '12a': dict(prompt='a red cube', n=8, steps=300, seed=0, snapshots=0, reference_n=32, ancestral_steps=50,
+                runs={'VSD, grey start (12)': dict(method='vsd'), 'VSD, white start': dict(method='vsd', init='white'),
+                      'VSD, 4 ε_φ steps per step': dict(method='vsd', lora_steps=4)}),
+}
+
+def run_experiment(prior, config:dict, progress:bool=False) -> dict:
+    "{name: run}: 'ancestral' (n DDPM samples at CFG 7.5), 'reference' (reference_n more, seed + 1), then `config['runs']`."
+    c = config
+    t0 = time.time()
+    anc = prior.sample(c['prompt'], n=c['n'], guidance_scale=7.5, steps=c['ancestral_steps'], sampler='ddpm', seed=c['seed'])
+    runs = {'ancestral': dict(images=anc, snapshots=[(0, anc)], seconds=time.time() - t0, method='ancestral', guidance_scale=7.5)}
+    t0 = time.time()
+    ref = prior.sample(c['prompt'], n=c['reference_n'], guidance_scale=7.5, steps=c['ancestral_steps'], sampler='ddpm', seed=c['seed'] + 1)
+    runs['reference'] = dict(images=ref, snapshots=[], seconds=time.time() - t0, method='ancestral', guidance_scale=7.5)
+    for name, kw in c['runs'].items():
+        kw = {'snapshots': c['snapshots'], **kw}                    # a run may override the number of snapshots
+        runs[name] = distill_images(prior, c['prompt'], n=c['n'], steps=c['steps'], seed=c['seed'], progress=progress, **kw)
+    return runs
+
+def _recompute_hint(path): return f"recompute with `python benchmarks/image_distillation.py` (minutes) or the notebook's #| slow cell ({path})"
+
+def save_runs(runs:dict, path, config:dict):
+    "Write `runs` and their `config` to an .npz: final images (float16, unclipped), snapshots (uint8), seconds."
+    meta = dict(config=config, runs=[dict(name=k, seconds=r['seconds'], method=r['method'], guidance_scale=r['guidance_scale'],
+                                         snapshot_steps=[s for s, _ in r['snapshots']]) for k, r in runs.items()])
+    arrays = {'meta': np.array(json.dumps(meta))}
+    for i, r in enumerate(runs.values()):
+        arrays[f'images{i}'] = r['images'].detach().cpu().to(torch.float16).numpy()
+        if r['snapshots']:
+            snaps = torch.stack([im for _, im in r['snapshots']]).detach().cpu().clamp(0, 1)
+            arrays[f'snapshots{i}'] = snaps.mul(255).round().to(torch.uint8).numpy()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, **arrays)
+    return Path(path)
+
+def load_runs(path, config:dict) -> dict:
+    "The runs `save_runs` wrote to `path`, if they were made with `config`; otherwise a UserError that says how to recompute."
+    path = Path(path)
+    if not path.exists(): raise UserError(f"no cached runs at {path}; {_recompute_hint(path)}")
+    z = np.load(path)
+    meta = json.loads(str(z['meta']))
+    if meta['config'] != json.loads(json.dumps(config)):
+        raise UserError(f"the runs cached at {path} were made with another config; {_recompute_hint(path)}")
+    runs = {}
+    for i, m in enumerate(meta['runs']):
+        snaps = torch.from_numpy(z[f'snapshots{i}']).float() / 255 if f'snapshots{i}' in z.files else []
+        runs[m['name']] = dict(images=torch.from_numpy(z[f'images{i}']).float(), snapshots=list(zip(m['snapshot_steps'], snaps)),
+                               seconds=m['seconds'], method=m['method'], guidance_scale=m['guidance_scale'])
+    return runs
+
 # %% ../nbs/12_image_distillation.ipynb #17e7a441
 class DistillationViewer:
-    "Widget over cached runs {(method, guidance): run}: method, CFG and step controls, particle grid as output."
-    def __init__(self, runs:dict):
+    "Widget over cached runs {(method, guidance): run} of `prompt`: method, CFG and step controls, particle grid as output."
+    def __init__(self, runs:dict, prompt:str=''):
         import ipywidgets as W
-        self.runs = runs
+        self.runs, self.prompt = runs, prompt
         methods = sorted({m for m, _ in runs})
         self.method = W.ToggleButtons(options=methods, value=methods[-1], description='method')
         self.cfg = W.SelectionSlider(options=self._cfgs(methods[-1]), description='CFG')
@@ -137,10 +216,11 @@ class DistillationViewer:
         from IPython.display import display
         step, images = self.run()['snapshots'][min(self.step.value, len(self.run()['snapshots']) - 1)]
         self.current = images
-        self.label.value = f'{self.method.value} at CFG {self.cfg.value}, step {step}'
+        self.label.value = f'"{self.prompt}": {self.method.value} at CFG {self.cfg.value}, step {step}'
         with self.out:
             self.out.clear_output(wait=True)
             fig, ax = plt.subplots(figsize=(4, 4)); ax.imshow(image_grid(images.clamp(0, 1)).permute(1, 2, 0)); ax.axis('off')
+            ax.set_title(self.label.value)
             display(fig); plt.close(fig)
         return self
 

@@ -14,7 +14,8 @@ from ..core import UserError, check_positive, seed_everything, get_device
 from .world import SHAPES, COLOURS, MODES, make_dataset, object_prompt
 
 # %% auto #0
-__all__ = ['TOY_JUDGE_PATH', 'HEADS', 'ToyJudge', 'train_judge', 'judge_accuracy', 'main', 'evaluate_prior', 'summarise']
+__all__ = ['TOY_JUDGE_PATH', 'HEADS', 'PRIOR_BAR', 'ToyJudge', 'train_judge', 'judge_accuracy', 'main', 'evaluate_prior',
+           'summarise', 'wilson_interval', 'prior_misses']
 
 # %% ../../nbs/04_toy_classifier.ipynb #163b6cc4
 TOY_JUDGE_PATH = Path(str(importlib.resources.files('vsd_tutorial'))) / 'weights' / 'toy_judge'
@@ -151,3 +152,25 @@ def summarise(rows) -> dict:
     return dict(shape_acc=m('shape_acc'), colour_acc=m('colour_acc'), tall_frac=m('tall_frac'),
                 min_shape_acc=min(r['shape_acc'] for r in rows), min_colour_acc=min(r['colour_acc'] for r in rows),
                 tall_frac_range=(min(r['tall_frac'] for r in rows), max(r['tall_frac'] for r in rows)))
+
+PRIOR_BAR = dict(accuracy=0.95, mode_min=0.30)   # shape and colour right at least 95% of the time; each hidden mode at least 30%
+
+def wilson_interval(k:int, n:int, z:float=1.96) -> tuple:
+    "The Wilson score interval (95% for z = 1.96) of a proportion seen `k` times in `n` draws."
+    check_positive('n', n)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+def prior_misses(rows, n:int, bar:dict=PRIOR_BAR) -> list:
+    "Every (prompt, measure) of `evaluate_prior` rows (n samples per prompt) below `bar`; `clear`: the bar lies outside the 95% interval."
+    misses = []
+    for r in rows:
+        checks = [('shape', r['shape_acc'], bar['accuracy']), ('colour', r['colour_acc'], bar['accuracy']),
+                  ('tall share', r['tall_frac'], bar['mode_min']), ('squat share', 1 - r['tall_frac'], bar['mode_min'])]
+        for what, value, least in checks:
+            if value >= least - 1e-9: continue
+            lo, hi = wilson_interval(round(value * n), n)
+            misses.append(dict(prompt=r['prompt'], measure=what, value=value, bar=least, interval=(lo, hi), clear=hi < least))
+    return misses

@@ -11,10 +11,10 @@ import torch
 import torch.nn.functional as F
 from ..core import UserError, check_positive, seed_everything
 from .world import make_dataset, object_prompt
-from ..priors import ToyPrior
+from ..priors import ToyPrior, _quiet_loading
 
 # %% auto #0
-__all__ = ['min_snr_weight', 'training_token_ids', 'train_toy_prior', 'main']
+__all__ = ['min_snr_weight', 'training_token_ids', 'lr_factor', 'train_toy_prior', 'main']
 
 # %% ../../nbs/03_train_toy_prior.ipynb #7d20291d
 def min_snr_weight(alphas_cumprod:torch.Tensor, t:torch.Tensor, gamma:float=5.0) -> torch.Tensor:
@@ -36,11 +36,16 @@ def _save_atomic(prior:ToyPrior, path:Path, dtype=torch.float16):
     "Save `prior` to `path` in `dtype` via a temporary folder, so a crash never leaves half a checkpoint."
     tmp = path.with_name(path.name + '.tmp')
     shutil.rmtree(tmp, ignore_errors=True)
-    copy.deepcopy(prior).to(dtype).save_pretrained(tmp)
+    with _quiet_loading(): copy.deepcopy(prior).to(dtype).save_pretrained(tmp)      # no 'Writing model shards' bars
     old = path.with_name(path.name + '.old')
     if path.exists(): path.rename(old)
     tmp.rename(path)
     shutil.rmtree(old, ignore_errors=True)
+
+def lr_factor(step:int, steps:int, warmup:int=200) -> float:
+    "Learning-rate multiplier at `step`: a linear warm-up over `warmup` steps, then a cosine from 1 down to 0.1 at `steps`."
+    warm = min(1, (step + 1) / warmup)
+    return warm * (0.55 + 0.45 * math.cos(math.pi * min(step, steps) / steps))
 
 def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_images:int=30000, res:int=32,
                     seed:int=0, ema_decay:float=0.999, p_uncond:float=0.1, p_no_view:float=0.2, snr_gamma:float=5.0,
@@ -60,7 +65,7 @@ def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_ima
     for p in params: p.requires_grad_(True)
     prior.train()
     opt = torch.optim.AdamW(params, lr=lr, betas=(0.9, 0.99), weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1, (s + 1) / warmup) * (0.55 + 0.45 * math.cos(math.pi * min(s, steps) / steps)))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, steps, warmup))
     ema = EMAModel(params, decay=ema_decay, use_ema_warmup=True, inv_gamma=1.0, power=3 / 4)
     log, step = dict(loss=[], step=[], seconds=[]), 0
     if resume and state_path.exists():
