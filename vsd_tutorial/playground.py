@@ -12,7 +12,30 @@ from .core import UserError, check_positive
 from .guidance import vsd_grad, sds_grad, grad_injection_loss, TimestepSampler
 
 # %% auto #0
-__all__ = ['timestep_embedding', 'ResidualEpsPhi', 'run_particles', 'energy_distance', 'cloud_metrics', 'Playground2D']
+__all__ = ['particle_log_density', 'particle_eps', 'timestep_embedding', 'ResidualEpsPhi', 'run_particles', 'energy_distance',
+           'cloud_metrics', 'Playground2D']
+
+# %% ../nbs/11_vsd_2d.ipynb #b2c3d4e5
+def _col(v, x:torch.Tensor) -> torch.Tensor:
+    "α or σ (a number, (B,) or (B,1)) as a (B or 1, 1, 1) tensor."
+    return torch.as_tensor(v, dtype=x.dtype, device=x.device).reshape(-1, 1, 1)
+
+def particle_log_density(x_t:torch.Tensor, particles:torch.Tensor, alpha, sigma) -> torch.Tensor:
+    "log q_t(x_t) (B,) of the particles' noisy distribution q_t = 1/n Σ_i N(α_t θ_i, σ_t² I) (identity renderer)."
+    a = _col(alpha, x_t)
+    s = _col(sigma, x_t)
+    d = x_t.shape[-1]
+    sq = (x_t[:, None] - a * particles[None]).pow(2).sum(-1)                # ‖x_t − α_t θ_i‖²   (B,n)
+    log_k = -sq / (2 * s[..., 0] ** 2) - d * torch.log(s[..., 0]) - d / 2 * math.log(2 * math.pi)
+    return log_k.logsumexp(-1) - math.log(len(particles))                   # log 1/n Σ_i N(...)
+
+def particle_eps(x_t:torch.Tensor, particles:torch.Tensor, alpha, sigma) -> torch.Tensor:
+    "The exact ε of the particles' noisy distribution: −σ_t ∇ log q_t(x_t) = Σ_i r_i (x_t − α_t θ_i) / σ_t."
+    a = _col(alpha, x_t)
+    s = _col(sigma, x_t)
+    diff = x_t[:, None] - a * particles[None]                               # x_t − α_t θ_i   (B,n,D)
+    r = (-diff.pow(2).sum(-1) / (2 * s[..., 0] ** 2)).softmax(-1)           # responsibilities r_i   (B,n)
+    return (r[..., None] * diff).sum(1) / s[:, 0]                           # Σ_i r_i (x_t − α_t θ_i) / σ_t
 
 # %% ../nbs/11_vsd_2d.ipynb #c3a59727
 def timestep_embedding(t:torch.Tensor, dim:int=16, T:int=1000) -> torch.Tensor:
@@ -40,7 +63,7 @@ class ResidualEpsPhi(nn.Module):
 # %% ../nbs/11_vsd_2d.ipynb #586ae7e8
 def run_particles(prior, prompt:str, method:str='vsd', n:int=256, steps:int=1500, guidance_scale:float=7.5,
                   lr:float=0.01, phi_lr:float=1e-3, phi_steps:int=1, p_null:float=0.1, init_std:float=1.0,
-                  anneal:float|None=0.2, seed:int=0, snapshots:int=0) -> dict:
+                  anneal:float|None=0.2, seed:int=0, snapshots:int=0, callback=None) -> dict:
     "Distil `n` 2D particles from `prior` for `prompt`: dict(particles (n,2), snapshots [(step, particles)], phi)."
     check_positive('n', n); check_positive('steps', steps)
     if method not in ('sds', 'vsd'): raise UserError(f"unknown method {method!r}; choose 'sds' or 'vsd'")
@@ -69,6 +92,7 @@ def run_particles(prior, prompt:str, method:str='vsd', n:int=256, steps:int=1500
                 loss = (phi(prior.add_noise(theta.detach(), e2, t2), t2, y2) - e2).pow(2).sum(-1).mean()
                 phi_opt.zero_grad(); loss.backward(); phi_opt.step()
         if every and (step + 1) % every == 0: snaps.append((step + 1, theta.detach().clone()))
+        if callback is not None: callback(step + 1, theta.detach(), phi)
     return dict(particles=theta.detach(), snapshots=snaps, phi=phi)
 
 # %% ../nbs/11_vsd_2d.ipynb #1d786f6e
@@ -76,14 +100,18 @@ def energy_distance(x:torch.Tensor, y:torch.Tensor) -> float:
     "Energy distance between samples x (n,d) and y (m,d) (V-statistic)."
     return float(2 * torch.cdist(x, y).mean() - torch.cdist(x, x).mean() - torch.cdist(y, y).mean())
 
-def cloud_metrics(x:torch.Tensor, ref:torch.Tensor, gmm, y:int) -> dict:
-    "energy distance to `ref`, mode coverage and within-mode spread ratio of particles `x` for class `y`."
+def cloud_metrics(x:torch.Tensor, ref:torch.Tensor, gmm, y:int, k_sigma:float=2.0, min_share:float=0.1) -> dict:
+    "Energy distance to `ref`, coverage of class `y`'s modes (kσ ellipses), share in no mode, within-mode spread ratio."
     modes = (gmm.classes == y).nonzero()[:, 0]
-    ax, ar = gmm.assign(x, y), gmm.assign(ref, y)
-    frac = torch.stack([(ax == k).float().mean() for k in modes])
-    ratios = [float(x[ax == k].std(0).mean() / ref[ar == k].std(0).mean()) for k in modes if (ax == k).sum() >= 3]
-    return dict(energy=energy_distance(x, ref), coverage=float((frac >= 0.1).float().mean()),
-                spread=float(sum(ratios) / len(ratios)) if ratios else 0.0, split=frac.tolist())
+    in_x = gmm.mahalanobis2(x)[:, modes] < k_sigma ** 2                    # particle inside mode k's kσ ellipse (n,K)
+    in_r = gmm.mahalanobis2(ref)[:, modes] < k_sigma ** 2
+    split = in_x.float().mean(0)                                            # share of particles inside each mode
+    ratios = [float(x[in_x[:, k]].std(0).mean() / ref[in_r[:, k]].std(0).mean()) for k in range(len(modes)) if in_x[:, k].sum() >= 3]
+    return dict(energy=energy_distance(x, ref),
+                coverage=float((split >= min_share).float().mean()),
+                outside=float((~in_x.any(-1)).float().mean()),
+                spread=float(sum(ratios) / len(ratios)) if ratios else 0.0,
+                split=split.tolist())
 
 # %% ../nbs/11_vsd_2d.ipynb #d1d0d183
 class Playground2D:
@@ -116,7 +144,7 @@ class Playground2D:
         from IPython.display import display
         r = self.run(); self.metrics = m = r['metrics']
         self.table.value = (f"<b>{self.method.value.upper()}</b>, CFG {self.guidance.value:.1f}, {self.n.value} particles: "
-                            f"energy distance {m['energy']:.3f} · mode coverage {m['coverage']:.0%} · spread {m['spread']:.2f}")
+                            f"energy distance {m['energy']:.3f} · mode coverage (2σ) {m['coverage']:.0%} · in no mode {m['outside']:.0%} · spread {m['spread']:.2f}")
         with self.out:
             self.out.clear_output(wait=True)
             fig, ax = plt.subplots(figsize=(4.5, 3.5))

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from ..core import UserError, check_positive
 
 # %% auto #0
-__all__ = ['GaussianMixture', 'two_moons_of_modes', 'density_grid', 'GMMPrior']
+__all__ = ['GaussianMixture', 'two_moons_of_modes', 'density_grid', 'contour_modes', 'GMMPrior']
 
 # %% ../../nbs/09_gmm_prior.ipynb #2a544088
 class GaussianMixture:
@@ -63,6 +63,11 @@ class GaussianMixture:
         L = torch.linalg.cholesky(self.covs)[k]
         return self.means[k] + (L @ torch.randn(n, self.means.shape[-1], 1, generator=generator))[..., 0]
 
+    def mahalanobis2(self, x):
+        "Squared Mahalanobis distance (B,K) of points x (B,D) to every clean component: (x-μ_k)ᵀ Σ_k⁻¹ (x-μ_k)."
+        diff = x[:, None] - self.means                                       # x - μ_k   (B,K,D)
+        return (diff * torch.linalg.solve(self.covs, diff[..., None])[..., 0]).sum(-1)
+
     def assign(self, x, y=None):
         "Index of the most responsible clean component for each point (restricted to class y)."
         B = len(x); y = torch.full((B,), -1) if y is None else torch.as_tensor(y).expand(B)
@@ -76,12 +81,21 @@ def two_moons_of_modes():
     return GaussianMixture(means, covs, [1, 1, 1, 1], [0, 0, 1, 1], class_names=['left', 'right'])
 
 # %% ../../nbs/09_gmm_prior.ipynb #3e00b50b
-def density_grid(gmm:GaussianMixture, alpha=1.0, sigma=0.0, y=None, lim:float=2.5, n:int=120):
-    "p_t on an n×n grid over [-lim, lim]²: (xs, ys, density (n,n))."
+def density_grid(gmm:GaussianMixture, alpha=1.0, sigma=0.0, y=None, lim:float=2.5, n:int=120, log:bool=False):
+    "p_t (or log p_t with `log=True`) on an n×n grid over [-lim, lim]²: (xs, ys, values (n,n))."
     xs = torch.linspace(-lim, lim, n)
     X, Y = torch.meshgrid(xs, xs, indexing='xy')
     pts = torch.stack([X.flatten(), Y.flatten()], -1)
-    return X, Y, gmm.log_prob(pts, alpha, sigma, y).exp().reshape(n, n)
+    logp = gmm.log_prob(pts, alpha, sigma, y).reshape(n, n)     # a logsumexp: finite far into the tails
+    return X, Y, (logp if log else logp.exp())
+
+def contour_modes(ax, gmm:GaussianMixture, y=None, lim:float=2.5, n:int=200, ks=(1, 2, 3), **kwargs):
+    "Draw the kσ contours of p(x | y): log p = max log p - k²/2 (exact kσ ellipses of a mode when the others are far)."
+    X, Y, logp = density_grid(gmm, y=y, lim=lim, n=n, log=True)
+    top = float(logp.max())
+    levels = sorted(top - k ** 2 / 2 for k in ks)                # levels in log space: nothing underflows
+    kwargs = dict(dict(colors='grey', linewidths=0.6, linestyles='solid', zorder=3), **kwargs)
+    return ax.contour(X, Y, logp, levels=levels, **kwargs)
 
 # %% ../../nbs/09_gmm_prior.ipynb #3cf8699e
 class GMMPrior:
