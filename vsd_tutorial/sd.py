@@ -12,8 +12,8 @@ from .core import UserError, get_device
 from .priors import DiffusionPrior, ToyPrior, _quiet_loading
 
 # %% auto #0
-__all__ = ['TINY_SD', 'SD21_BASE', 'DTYPES', 'HUB_ID', 'byte_chars', 'clip_bpe_files', 'build_sd', 'write_tiny_sd',
-           'resolve_dtype', 'StableDiffusionPrior', 'is_stable_diffusion', 'hub_reachable', 'load_prior',
+__all__ = ['TINY_SD', 'SD21_BASE', 'DTYPES', 'HUB_ID', 'SD_STAGE1', 'byte_chars', 'clip_bpe_files', 'build_sd', 'write_tiny_sd',
+           'resolve_dtype', 'StableDiffusionPrior', 'is_stable_diffusion', 'hub_reachable', 'load_prior', 'sd_config',
            'sd_available']
 
 # %% ../nbs/26_stable_diffusion.ipynb #9b1746b9
@@ -199,6 +199,15 @@ def load_prior(spec=None, device=None, dtype=None) -> DiffusionPrior:
     if spec not in (None, 'toy') and not Path(spec).expanduser().exists(): raise UserError(f'no prior at {spec}: pass a toy prior folder, a diffusers Stable Diffusion folder, or a hub id such as stabilityai/stable-diffusion-2-1-base')
     if dtype not in (None, 'fp32', torch.float32): raise UserError('the toy prior runs in fp32; drop --precision')
     return ToyPrior.from_pretrained(None if spec in (None, 'toy') else spec, device=device)
+
+# %% ../nbs/26_stable_diffusion.ipynb #d2b6f4a3
+SD_STAGE1 = dict(field='hash', res=64, init_aspect=1.0, anneal=0.2, phi_pass='separate', lora_lr=1e-4)   # the paper's stage 1
+
+def sd_config(prompt:str, prior_spec, **overrides):
+    "The `ParticleConfig` of a stage-1 run on Stable Diffusion `prior_spec`: the paper's settings (`SD_STAGE1`), then `overrides`."
+    from vsd_tutorial.particles import ParticleConfig
+    return ParticleConfig(prompt, **{**SD_STAGE1, **overrides, 'prior': str(prior_spec)})
+
 
 # %% ../nbs/26_stable_diffusion.ipynb #305b7bbf
 def sd_available(spec) -> bool:
