@@ -23,6 +23,7 @@ nb_render_markdown_format = 'myst'        # displayed Markdown(...) outputs may 
 nb_ipywidgets_js = {}                     # no widget manager from a CDN (widget outputs are replaced by a note)
 nb_merge_streams = True
 myst_enable_extensions = ['dollarmath', 'amsmath', 'colon_fence']
+myst_dmath_double_inline = True           # $$...$$ inside a paragraph is display maths, as in Jupyter
 myst_heading_anchors = 3
 suppress_warnings = ['myst.header', 'mystnb.unknown_mime_type', 'misc.highlighting_failure']
 
@@ -44,15 +45,13 @@ def _markdown_code(app, what, name, obj, options, lines):
 def setup(app):
     app.connect('autodoc-process-docstring', _markdown_code)
 
-# MathJax 2 from the jupyter-server-mathjax package (copied to _static/mathjax): no CDN
-mathjax_path = 'mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full'
-mathjax2_config = {'tex2jax': {'inlineMath': [['\\(', '\\)']], 'displayMath': [['\\[', '\\]']],
-                               'processRefs': False, 'processEnvironments': False},
-                   'messageStyle': 'none', 'menuSettings': {'zoom': 'None'}}
-mathjax3_config = None
+# MathJax 3 from the django-static-mathjax package (copied to _static/mathjax by tools/build_docs.py): no CDN.
+# myst-parser adds its own options (maths only in the .math spans) to mathjax3_config.
+mathjax_path = 'mathjax/tex-mml-chtml.js'
 
 html_theme = 'sphinx_book_theme'
 html_title = cfg['title']
+html_favicon = str(ROOT / 'docs' / '_static' / 'favicon.svg')   # else the browser asks for /favicon.ico (a 404)
 html_static_path = [str(ROOT / 'docs' / '_static'), str(ROOT / 'build' / 'docs' / 'static')]
 html_theme_options = {
     'repository_url': cfg['git_url'],
@@ -64,6 +63,7 @@ html_theme_options = {
     'home_page_in_toc': True,
     'show_toc_level': 2,
 }
+html_context = {'default_mode': 'light'}  # else the theme logs "Got invalid theme mode" as a console error
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False

@@ -104,11 +104,16 @@ class PageWatch:
         page.on('console', self._console)
         page.on('pageerror', lambda err: self.page_errors.append(str(err)))
         page.on('request', self._request)
-        page.on('requestfailed', lambda req: self.failed_requests.append(f'{req.url} ({req.failure})'))
+        page.on('requestfailed', self._failed)
 
     def _console(self, msg):
         if msg.type == 'error' and not any(a in msg.text for a in self.allow_console):
             self.console_errors.append(f'{msg.text} at {msg.location.get("url", "")}')
+
+    def _failed(self, req):
+        # ERR_ABORTED: cancelled by the page itself (a navigation, a favicon); a real 404 is a console error anyway
+        if 'ERR_ABORTED' not in (req.failure or ''):
+            self.failed_requests.append(f'{req.url} ({req.failure})')
 
     def _request(self, req):
         u = urlparse(req.url)

@@ -7,7 +7,7 @@ Nothing is executed. The notebooks are not edited: processed copies go to build/
 - its plotly figures turned into HTML drawn by a bundled plotly.js (no CDN),
 - an API section: autodoc of the module its `#| default_exp` names (entries from the docstrings).
 index.ipynb (the README notebook) is the home page and lists every other notebook, in file-name order, in its toctree.
-MathJax comes from the jupyter-server-mathjax package, plotly.js from the plotly package: the site works offline.
+MathJax 3 comes from the django-static-mathjax package (static files only, no Django), plotly.js from the plotly package: the site works offline.
 
     python tools/build_docs.py            # incremental: only changed notebooks are re-read
     python tools/build_docs.py --clean    # from scratch
@@ -129,21 +129,32 @@ def write_if_changed(path, text):
     return True
 
 
-def copy_tree_once(src, dst):
+def copy_tree_once(src, dst, ignore=None):
     "Copy a package's asset folder into the build folder once (they only change with the package version)"
     stamp = dst / '.source'
     if stamp.exists() and stamp.read_text() == str(src):
         return
     shutil.rmtree(dst, ignore_errors=True)
-    shutil.copytree(src, dst)
+    shutil.copytree(src, dst, ignore=ignore)
     stamp.write_text(str(src))
 
 
+def _mathjax_ignore(folder, names):
+    "Of MathJax 3's es5/ folder keep the one component the site loads and what it loads lazily (no speech maps)"
+    if Path(folder).name == 'es5':
+        return [n for n in names if n.endswith('.js') and n != 'tex-mml-chtml.js'] + ['sre', 'node-main.js']
+    return []
+
+
 def bundle_assets():
-    "MathJax 2 (jupyter-server-mathjax) and plotly.js (plotly) into build/docs/static/"
-    import jupyter_server_mathjax
+    "MathJax 3 (the django-static-mathjax package: static files only) and plotly.js into build/docs/static/"
+    import importlib.util
     import plotly
-    copy_tree_once(Path(jupyter_server_mathjax.__file__).parent / 'static', STATIC / 'mathjax')
+    spec = importlib.util.find_spec('mathjax')
+    es5 = Path(spec.origin).parent / 'static' / 'mathjax' / 'es5' if spec and spec.origin else None
+    if es5 is None or not (es5 / 'tex-mml-chtml.js').exists():
+        raise SystemExit('error: MathJax 3 not installed: pip install django-static-mathjax (in dev_requirements)')
+    copy_tree_once(es5, STATIC / 'mathjax', ignore=_mathjax_ignore)
     js = Path(plotly.__file__).parent / 'package_data' / 'plotly.min.js'
     dst = STATIC / 'plotly.min.js'
     if not dst.exists() or dst.stat().st_size != js.stat().st_size:
