@@ -9,6 +9,7 @@ TORCH ?= torch==2.13.0
 DEPS := settings.ini setup.py pyproject.toml
 
 .PHONY: install install-dev demo test sync-check nbtest pytest readme benchmarks train-prior train-judge clean
+.PHONY: docs docs-sphinx docs-quarto classroom
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +48,27 @@ sync-check: install-dev
 nbtest: install-dev
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbdev_test --n_workers 1 --timing
 
+# -rs: without Chromium the browser tests say once why they were skipped
 pytest: install-dev
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q -rs tests
+
+## static docs site in _docs/ from the notebooks' saved outputs (nothing executed): nbdev_docs where Quarto is installed, else Sphinx + myst-nb, offline
+docs: install-dev
+	@if command -v quarto >/dev/null 2>&1; then $(MAKE) --no-print-directory docs-quarto; else $(MAKE) --no-print-directory docs-sphinx; fi
+docs-sphinx: install-dev
+	$(BIN)/python tools/build_docs.py
+docs-quarto: install-dev
+	PATH="$(abspath $(BIN)):$$PATH" nbdev_docs
+
+## the classroom dashboard in Voilà, offline: make classroom [PORT=8866] [IP=127.0.0.1 (0.0.0.0: the whole classroom network)]
+PORT ?= 8866
+IP ?= 127.0.0.1
+CLASSROOM_NB ?= nbs/classroom.ipynb
+classroom: install-dev
+	@test -f $(CLASSROOM_NB) || { echo "error: no $(CLASSROOM_NB): the classroom dashboard notebook does not exist yet"; exit 1; }
+	@echo "classroom: open http://$(if $(filter 0.0.0.0,$(IP)),localhost,$(IP)):$(PORT)/ in a browser (Ctrl-C stops it)"
+	JUPYTER_PATH="$(abspath tools/jupyter)$${JUPYTER_PATH:+:$$JUPYTER_PATH}" $(BIN)/voila $(CLASSROOM_NB) --no-browser \
+	  --port=$(PORT) --Voila.ip=$(IP) --template=classroom
 
 ## README.md is generated from nbs/index.ipynb
 readme: install-dev
