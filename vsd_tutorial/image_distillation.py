@@ -130,26 +130,29 @@ def judge_images(judge, images, shape:str, colour:str, real:torch.Tensor, ancest
                 fd=frechet_distance(f, fr) if len(f) > 2 else float('nan'))
 
 # %% ../nbs/12_image_distillation.ipynb #a1c0de03
-EXPERIMENTS = {   # the runs of 12_image_distillation and 12a_toward_ancestral ({name: distill_images kwargs})
+EXPERIMENTS = {   # the runs of 12_image_distillation and 12a_toward_ancestral ({name: distill_images kwargs}), cached one by one
     '12': dict(prompt='a red cube', n=8, steps=500, seed=0, snapshots=5, reference_n=32, ancestral_steps=50,
                runs={'sds@7.5': dict(method='sds', guidance_scale=7.5), 'sds@100': dict(method='sds', guidance_scale=100.0),
-                     'vsd@7.5': dict(method='vsd', guidance_scale=7.5), 'vsd@100': dict(method='vsd', guidance_scale=100.0),
-                     'vsd@7.5, ε_φ lora+conv': dict(method='vsd', guidance_scale=7.5, eps_phi='lora+conv', snapshots=0),
-                     'vsd@7.5, ε_φ full': dict(method='vsd', guidance_scale=7.5, eps_phi='full', snapshots=0)}),
+                     'vsd@7.5': dict(method='vsd', guidance_scale=7.5), 'vsd@100': dict(method='vsd', guidance_scale=100.0)}),
+    '12-eps-phi': dict(prompt='a red cube', n=8, steps=500, seed=0, snapshots=0, reference_n=0, ancestral_steps=50,
+                   runs={'vsd@7.5, ε_φ lora+conv': dict(method='vsd', guidance_scale=7.5, eps_phi='lora+conv'),
+                         'vsd@7.5, ε_φ full': dict(method='vsd', guidance_scale=7.5, eps_phi='full')}),
     '12a': dict(prompt='a red cube', n=8, steps=300, seed=0, snapshots=0, reference_n=32, ancestral_steps=50,
                 runs={'VSD, grey start (12)': dict(method='vsd'), 'VSD, white start': dict(method='vsd', init='white'),
                       'VSD, 4 ε_φ steps per step': dict(method='vsd', lora_steps=4)}),
 }
 
 def run_experiment(prior, config:dict, progress:bool=False) -> dict:
-    "{name: run}: 'ancestral' (n DDPM samples at CFG 7.5), 'reference' (reference_n more, seed + 1), then `config['runs']`."
+    "{name: run}: 'ancestral' (n DDPM samples at CFG 7.5) and 'reference' (reference_n more, seed + 1) unless reference_n is 0, then `config['runs']`."
     c = config
-    t0 = time.time()
-    anc = prior.sample(c['prompt'], n=c['n'], guidance_scale=7.5, steps=c['ancestral_steps'], sampler='ddpm', seed=c['seed'])
-    runs = {'ancestral': dict(images=anc, snapshots=[(0, anc)], seconds=time.time() - t0, method='ancestral', guidance_scale=7.5)}
-    t0 = time.time()
-    ref = prior.sample(c['prompt'], n=c['reference_n'], guidance_scale=7.5, steps=c['ancestral_steps'], sampler='ddpm', seed=c['seed'] + 1)
-    runs['reference'] = dict(images=ref, snapshots=[], seconds=time.time() - t0, method='ancestral', guidance_scale=7.5)
+    runs = {}
+    if c['reference_n']:
+        t0 = time.time()
+        anc = prior.sample(c['prompt'], n=c['n'], guidance_scale=7.5, steps=c['ancestral_steps'], sampler='ddpm', seed=c['seed'])
+        runs['ancestral'] = dict(images=anc, snapshots=[(0, anc)], seconds=time.time() - t0, method='ancestral', guidance_scale=7.5)
+        t0 = time.time()
+        ref = prior.sample(c['prompt'], n=c['reference_n'], guidance_scale=7.5, steps=c['ancestral_steps'], sampler='ddpm', seed=c['seed'] + 1)
+        runs['reference'] = dict(images=ref, snapshots=[], seconds=time.time() - t0, method='ancestral', guidance_scale=7.5)
     for name, kw in c['runs'].items():
         kw = {'snapshots': c['snapshots'], **kw}                    # a run may override the number of snapshots
         runs[name] = distill_images(prior, c['prompt'], n=c['n'], steps=c['steps'], seed=c['seed'], progress=progress, **kw)
