@@ -22,7 +22,7 @@ import colab_badges  # noqa: E402
 CFG = colab_badges.settings(ROOT)
 SITE = ROOT / CFG.get('doc_path', '_docs')
 NBS = ROOT / CFG.get('nbs_path', 'nbs')
-SHOTS = {'index', '10_sds_2d', '34_mesh_pipeline'}
+SHOTS = {'index', '10_sds_2d', '34_mesh_pipeline'}    # screenshots of these pages
 _re_id = re.compile(r'\bid="([^"]+)"')
 
 
@@ -53,6 +53,40 @@ def test_site_has_a_page_per_notebook(site):
     hrefs = [h for h in re.findall(r'class="reference internal" href="([^"#]+)\.html"', home) if h in names]
     order = list(dict.fromkeys(hrefs))
     assert order == names[1:], f'sidebar order {order}'
+
+
+def test_processing_of_a_notebook(tmp_path):
+    "The docs copy: Colab link after the title, widget note, plotly as HTML, nbdev directives, API section, toctree"
+    plotly_fig = {'data': [{'type': 'scatter', 'x': [0, 1], 'y': [1, 0]}], 'layout': {}}
+    nb = {'cells': [
+        {'cell_type': 'markdown', 'id': 'a', 'metadata': {}, 'source': ['# Title\n', '\n', '> summary']},
+        {'cell_type': 'code', 'id': 'b', 'metadata': {}, 'outputs': [], 'execution_count': None,
+         'source': ['#| default_exp toy.world']},
+        {'cell_type': 'code', 'id': 'c', 'metadata': {}, 'execution_count': None, 'source': ['#| export\n', 'x = 1'],
+         'outputs': [{'output_type': 'display_data', 'metadata': {},
+                      'data': {'application/vnd.jupyter.widget-view+json': {'model_id': 'm'}, 'text/plain': ['VBox()']}},
+                     {'output_type': 'display_data', 'metadata': {},
+                      'data': {'application/vnd.plotly.v1+json': plotly_fig, 'text/plain': ['Figure']}}]},
+        {'cell_type': 'code', 'id': 'd', 'metadata': {}, 'outputs': [], 'execution_count': None,
+         'source': ['#| hide\n', 'secret = 1']}],
+        'metadata': {'widgets': {'state': {}}}, 'nbformat': 4, 'nbformat_minor': 5}
+    path = tmp_path / '99_demo.ipynb'
+    path.write_text(json.dumps(nb))
+    out = build_docs.process(path, CFG, ['01_a', '02_b'], set())
+    cells = out['cells']
+    assert cells[0]['id'] == 'a' and cells[1]['id'] == colab_badges.CELL_ID
+    assert colab_badges.colab_url('99_demo.ipynb', CFG) in ''.join(cells[1]['source'])
+    assert colab_badges.colab_url('99_demo.ipynb', CFG).startswith('https://colab.research.google.com/github/')
+    code = [c for c in cells if c['cell_type'] == 'code']
+    assert [c['id'] for c in code] == ['c']                      # default_exp and hide cells dropped
+    assert code[0]['source'] == 'x = 1'
+    widget, fig = code[0]['outputs']
+    assert 'text/markdown' in widget['data'] and 'application/vnd.jupyter.widget-view+json' not in widget['data']
+    html = fig['data']['text/html']
+    assert html.startswith('<script src="_static/plotly.min.js">') and 'id="plotly-99_demo-1"' in html
+    assert 'cdn' not in html.lower()
+    assert 'automodule:: vsd_tutorial.toy.world' in cells[-2]['source'] and '01_a\n02_b' in cells[-1]['source']
+    assert 'widgets' not in out['metadata']
 
 
 def ids_of(path, cache={}):
@@ -104,9 +138,10 @@ def check_page(page, base, site, path):
         problems.append(f'{path}: MathJax never loaded')
     elif math['math'] and (math['typeset'] < math['math'] or math['errors']):
         problems.append(f'{path}: maths not typeset: {json.dumps(math)}')
-    if path.startswith('34_'):
-        if page.locator('.js-plotly-plot .main-svg').count() == 0:
-            problems.append(f'{path}: no plotly figure drawn')
+    figures = len(re.findall(r'<div id="plotly-', (site / path).read_text(encoding='utf-8', errors='replace')))
+    drawn = page.locator('.js-plotly-plot .main-svg').count()
+    if drawn < figures:
+        problems.append(f'{path}: {drawn} of {figures} plotly figures drawn')
     return problems
 
 

@@ -36,6 +36,7 @@ WIDGET_MIME = 'application/vnd.jupyter.widget-view+json'
 PLOTLY_MIME = 'application/vnd.plotly.v1+json'
 WIDGET_NOTE = ('*Interactive widget: it needs a running Python kernel. Open this notebook in Colab or Jupyter '
                '(or run `make classroom`) to use it.*')
+_re_directive = re.compile(r'^\s*#\|\s*(.*?)\s*$')
 _re_default_exp = re.compile(r'^\s*#\|\s*default_exp\s+(\S+)', re.MULTILINE)
 
 
@@ -88,6 +89,30 @@ def process_outputs(cell, state):
     return {**cell, 'outputs': outs}
 
 
+def directives(cell):
+    "nbdev's `#| ...` lines at the top of a code cell, and the source without them"
+    lines = ''.join(cell['source']).splitlines(keepends=True)
+    found = []
+    while lines and _re_directive.match(lines[0]):
+        found.append(_re_directive.match(lines[0]).group(1))
+        lines.pop(0)
+    return found, ''.join(lines)
+
+
+def as_nbdev_shows(cell):
+    "A code cell as nbdev's docs show it: no `#|` lines; `hide` and `default_exp` cells dropped; `echo: false` hides code"
+    if cell['cell_type'] != 'code':
+        return cell
+    found, src = directives(cell)
+    words = [d.split()[0].rstrip(':') for d in found if d]
+    if 'hide' in words or 'default_exp' in words:
+        return None
+    tags = list(cell.get('metadata', {}).get('tags', []))
+    if any(d.replace(' ', '') in ('echo:false', 'include:false') for d in found) or not src.strip():
+        tags.append('remove-input')
+    return {**cell, 'source': src, 'metadata': {**cell.get('metadata', {}), 'tags': tags}}
+
+
 def process(path, cfg, toc, documented):
     "The docs copy of one notebook (a dict)"
     nb = json.loads(path.read_text(encoding='utf-8'))
@@ -100,6 +125,7 @@ def process(path, cfg, toc, documented):
                               f'width="117" height="20"></a>']
     state = {'plotly': 0, 'name': path.stem}
     cells = [process_outputs(c, state) if c['cell_type'] == 'code' else c for c in nb['cells']]
+    cells = [c for c in map(as_nbdev_shows, cells) if c is not None]
     mod = module_of(nb, cfg)
     if mod:
         # a module exported by two notebooks is indexed once (Sphinx warns about duplicate objects otherwise)
