@@ -48,9 +48,8 @@ sync-check: install-dev
 nbtest: install-dev
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbdev_test --n_workers 1 --timing
 
-# -rs: without Chromium the browser tests say once why they were skipped
 pytest: install-dev
-	$(BIN)/python -m pytest -q -rs tests
+	$(BIN)/python -m pytest -q tests
 
 ## static docs site in _docs/ from the notebooks' saved outputs (nothing executed): nbdev_docs where Quarto is installed, else Sphinx + myst-nb, offline
 docs: install-dev

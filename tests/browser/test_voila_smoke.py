@@ -1,11 +1,11 @@
 """Voilà in a real browser: the harness that the classroom dashboard tests build on, proven on a tiny notebook.
 
-Moves the slider of tests/fixtures/voila_smoke.ipynb and checks that the image changes, that no widget shows an
+Moves the slider of tests/browser/fixtures/voila_smoke.ipynb and checks that the image changes, that no widget shows an
 error, that the console stays clean and that the page asks nothing of a host outside localhost."""
 import time
 from pathlib import Path
 
-from browser_util import SCREENS, browser, chromium_path, page_watch, voila  # noqa: F401 (fixtures)
+from browser_util import SCREENS
 
 SMOKE = Path(__file__).parent / 'fixtures' / 'voila_smoke.ipynb'
 ERROR_SELECTORS = ['.jupyter-widgets-error-widget', '[data-mime-type="application/vnd.jupyter.stderr"]',

@@ -1,6 +1,6 @@
 """Real-browser test harness: Playwright (Python) driving the system's Chromium, a static file server, Voilà.
 
-Test modules import the fixtures they use: `from browser_util import browser, page_watch, voila, SCREENS`.
+tests/browser/conftest.py makes these fixtures available to every test in tests/browser/:
 - `browser`: one headless Chromium for the session. Playwright's own browser download is not reachable here, so
   Chromium comes from the system: $CHROMIUM, /usr/bin/chromium, or whatever `shutil.which` finds. Without it every
   browser test is skipped with one line (install: `apt-get install chromium`; .ci/run does that).
@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCREENS = ROOT / 'outputs' / 'browser'
 SKIP_LINE = 'chromium not installed: apt-get install chromium (or set CHROMIUM=/path); browser tests skipped'
 VOILA_DATA = ROOT / 'tools' / 'jupyter'      # holds voila/templates/classroom: the lab template without CDN links

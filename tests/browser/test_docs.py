@@ -13,7 +13,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
-from browser_util import ROOT, SCREENS, browser, chromium_path, page_watch, static_site  # noqa: F401 (fixtures)
+from browser_util import ROOT, SCREENS
 
 sys.path.insert(0, str(ROOT / 'tools'))
 import build_docs  # noqa: E402
