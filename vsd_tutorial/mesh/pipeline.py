@@ -146,13 +146,14 @@ class MeshViewer:
     def on_select(self, change=None):
         "Build the figure for the selected particle(s) and show it."
         import plotly.graph_objects as go
-        from IPython.display import display
         idx = range(len(self.meshes)) if self.particle.value == -1 else [self.particle.value]
         self.figure = go.Figure([mesh_trace(self.meshes[i], 0.8 * k) for k, i in enumerate(idx)])
         self.figure.update_layout(scene=dict(aspectmode='data', xaxis_visible=False, yaxis_visible=False, zaxis_visible=False),
                                   margin=dict(l=0, r=0, t=0, b=0), height=320)
-        with self.out:                 # plotly's own mimetype: no renderer guessing (its 'browser' fallback blocks a kernel)
-            self.out.clear_output(wait=True); display({'application/vnd.plotly.v1+json': json.loads(self.figure.to_json())}, raw=True)
+        figure = {'application/vnd.plotly.v1+json': json.loads(self.figure.to_json()), 'text/plain': f'plotly figure: {len(idx)} mesh(es)'}
+        # replace the Output's contents: no clear_output, which outside a Jupyter kernel prints terminal escape codes,
+        # and plotly's own mimetype, so no renderer guessing (its 'browser' fallback blocks a kernel)
+        self.out.outputs = ({'output_type': 'display_data', 'data': figure, 'metadata': {}},)
         return self
 
     def _ipython_display_(self):
