@@ -2,7 +2,10 @@
 
     python benchmarks/stage1.py [--part all|step|speed|precision] [--prompts 5] [--json FILE]
 
-step:      time per VSD step (4 particles, the defaults) split into render, prior passes (the CFG pass of 2n and ε_φ's
+Results go to benchmarks/results/stage1.json (the parts run are replaced, the others kept); 23_particles and
+24_text_to_3d read their numbers from there.
+
+step:      time per VSD step (4 particles, the defaults, and the same with phi_pass='separate') split into render, prior passes (the CFG pass of 2n and ε_φ's
            forward of n, which is also its training forward), particle backward and ε_φ's backward + AdamW step, and the
            ratio of the step time to those U-Net passes timed alone on random inputs.
 speed:     SDS (1 particle) and VSD (4 particles) with the defaults on "a red cube"; every 10 steps the run is judged
@@ -11,7 +14,9 @@ speed:     SDS (1 particle) and VSD (4 particles) with the defaults on "a red cu
 precision: the CFG pass of 8 through the toy U-Net, interleaved repeats: fp32 eager, bf16 autocast, channels_last,
            torch.jit.trace, torch.compile (with its compile time).
 Hidden-mode coverage is benchmarks/diversity.py."""
-import argparse, json, time, statistics
+import argparse, json, time, statistics, os, platform
+from dataclasses import asdict
+from pathlib import Path
 import torch
 from vsd_tutorial.priors import ToyPrior
 from vsd_tutorial.toy.judge import ToyJudge
@@ -23,10 +28,12 @@ from vsd_tutorial.views import sample_cameras, camera_condition
 ap = argparse.ArgumentParser()
 ap.add_argument('--part', choices=('all', 'step', 'speed', 'precision'), default='all')
 ap.add_argument('--prompts', type=int, default=5)
-ap.add_argument('--json', default=None)
+ap.add_argument('--json', default=str(Path(__file__).parent / 'results' / 'stage1.json'))
 a = ap.parse_args()
 prior, judge = ToyPrior.from_pretrained(), ToyJudge.load()
-results = {}
+results = json.loads(Path(a.json).read_text()) if a.json and Path(a.json).exists() else {}
+results['meta'] = dict(defaults=asdict(ParticleConfig()), torch=torch.__version__, threads=torch.get_num_threads(),
+                       cpu=platform.processor() or platform.machine(), cores=os.cpu_count(), date=time.strftime('%Y-%m-%d'))
 
 def unet_alone(po, n, reps=20):
     "Seconds for the step's unavoidable U-Net passes alone (CFG pass of 2n; ε_φ forward + backward of n), random inputs."
@@ -41,17 +48,18 @@ def unet_alone(po, n, reps=20):
     return statistics.median(ts)
 
 if a.part in ('all', 'step'):
-    po = ParticleOptimizer(prior, ParticleConfig('a red cube', 'vsd', steps=1000))
-    for _ in range(5): po.step()
-    tms = [po.step() for _ in range(40)]
-    keys = ['render', 'prior', 'particle_backward', 'lora']
-    med = {k: statistics.median(t[k] for t in tms) for k in keys}
-    step = statistics.median(sum(t[k] for k in keys) for t in tms)
-    alone = unet_alone(po, 4)
-    po.close()
-    results['step'] = dict(breakdown=med, step=step, unet_alone=alone, ratio=step / alone)
-    print('VSD step, 4 particles:', {k: f'{v * 1000:.0f} ms' for k, v in med.items()},
-          f'| step {step * 1000:.0f} ms, U-Net passes alone {alone * 1000:.0f} ms, ratio {step / alone:.2f}', flush=True)
+    for key, kw in (('step', {}), ('step_separate', dict(phi_pass='separate'))):
+        po = ParticleOptimizer(prior, ParticleConfig('a red cube', 'vsd', steps=1000, **kw))
+        for _ in range(5): po.step()
+        tms = [po.step() for _ in range(40)]
+        keys = ['render', 'prior', 'particle_backward', 'lora']
+        med = {k: statistics.median(t[k] for t in tms) for k in keys}
+        step = statistics.median(sum(t[k] for k in keys) for t in tms)
+        alone = unet_alone(po, 4)
+        po.close()
+        results[key] = dict(breakdown=med, step=step, unet_alone=alone, ratio=step / alone, options=kw)
+        print(f'VSD step, 4 particles {kw or "(defaults)"}:', {k: f'{v * 1000:.0f} ms' for k, v in med.items()},
+              f'| step {step * 1000:.0f} ms, U-Net passes alone {alone * 1000:.0f} ms, ratio {step / alone:.2f}', flush=True)
 
 def timed_run(cfg, every=10):
     "Run `cfg`, judging every `every` steps (untimed); returns the trajectory and the first good step."
@@ -110,4 +118,4 @@ if a.part in ('all', 'precision'):
             results['precision'][k] = dict(ms=med * 1000, speedup=base / med, max_abs_diff=err)
             print(f"CFG pass of 8, {k:14s}: {med * 1000:5.1f} ms ({base / med:.2f}x), max |Δ| vs fp32 {err:.1e}"
                   + (f', compile {compile_s:.0f} s' if k == 'torch.compile' else ''), flush=True)
-if a.json: json.dump(results, open(a.json, 'w'), indent=1)
+if a.json: Path(a.json).write_text(json.dumps(results, indent=1))

@@ -17,8 +17,37 @@ from .renderer import GridField, render, render_views
 from .views import turntable_cameras, make_cameras
 
 # %% auto #0
-__all__ = ['SNAPSHOT_CAMERA', 'CHECKPOINTS', 'save_checkpoint', 'load_checkpoint', 'generate', 'to_uint8_t', 'parse_toy_prompt',
-           'evaluate_field', 'write_results', 'load_run', 'ParticleGallery']
+__all__ = ['SNAPSHOT_CAMERA', 'CHECKPOINTS', 'write_pictures', 'simple_generate', 'save_checkpoint', 'load_checkpoint',
+           'generate', 'to_uint8_t', 'parse_toy_prompt', 'evaluate_field', 'write_results', 'load_run',
+           'ParticleGallery']
+
+# %% ../nbs/24_text_to_3d.ipynb #c4a20002
+def write_pictures(field, out, res:int=64, gif_frames:int=24) -> dict:
+    "Write particle_I/view_J.png (8 turntable views), grid.png and turntable.gif to `out`; returns the 8 views' renders."
+    import imageio.v3 as iio
+    out = Path(out)
+    rendered = render_views(field, turntable_cameras(8), res=res)
+    views = rendered['rgb'].clamp(0, 1)                                                 # (n,8,3,res,res)
+    for i in range(field.n):
+        for j in range(views.shape[1]): save_image(views[i, j], out / f'particle_{i}' / f'view_{j}.png')
+    save_image(image_grid(views.flatten(0, 1), nrow=views.shape[1]), out / 'grid.png', scale=2)
+    spin = render_views(field, turntable_cameras(gif_frames), res=res)['rgb'].clamp(0, 1)   # (n,F,3,res,res)
+    frames = [to_uint8(image_grid(spin[:, f], nrow=field.n)) for f in range(gif_frames)]
+    iio.imwrite(out / 'turntable.gif', np.stack(frames), duration=80, loop=0)
+    return rendered
+
+def simple_generate(prior, config:ParticleConfig, out, progress:bool=True):
+    "Stage 1 at its shortest: optimise the particles, then write their pictures to `out`; returns the field."
+    from tqdm.auto import tqdm
+    po = ParticleOptimizer(prior, config)
+    try:
+        for _ in tqdm(range(config.steps), desc=f'{config.method} x{config.particles} {config.prompt!r}', disable=not progress):
+            po.step()
+        write_pictures(po.field, out)
+        return po.field
+    finally:
+        po.close()                                    # the prior is the pretrained model again
+
 
 # %% ../nbs/24_text_to_3d.ipynb #b151a49f
 SNAPSHOT_CAMERA = dict(azimuth=30., elevation=15., distance=1.25, fovy=50.)
@@ -59,48 +88,59 @@ def _snapshot(field) -> torch.Tensor:
     cams = make_cameras(**SNAPSHOT_CAMERA)
     return render_views(field, cams, res=64)['rgb'][:, 0].clamp(0, 1)
 
+def _open_run(out:Path, resume:bool):
+    "The checkpoint to resume from (None: a new run), after checking `out`; never overwrites a run."
+    if out.exists() and not out.is_dir(): raise UserError(f'--out {out} exists and is not a folder')
+    ckdir = out / 'checkpoints'
+    state = None
+    if resume: state = load_checkpoint(ckdir, warn=lambda line: print(line, file=sys.stderr), set_aside=True)[0]   # before any work
+    elif any((ckdir / n).exists() for n in CHECKPOINTS):
+        raise UserError(f'{out} already holds a run; pass --resume to continue it or choose another --out')
+    try: ckdir.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise UserError(f'cannot create --out {out}: {e.strerror}') from None
+    return state
+
+def _begin(po, config:ParticleConfig, out:Path, state) -> list:
+    "Load `state` into `po` and return its snapshots; for a new run write config.json and take the first snapshot."
+    if state is not None:
+        po.load_state_dict(state['optimizer'])
+        return state['snapshots']
+    (out / 'config.json').write_text(strict_json(asdict(config), indent=1))
+    return [(0, to_uint8_t(_snapshot(po.field)))]
+
+def _checked_step(po, ckdir:Path) -> dict:
+    "`po.step()`; a non-finite value stops the run with the last good checkpoint named."
+    try: return po.step()
+    except NonFiniteError as e:
+        raise NonFiniteError(f'{e}; stopped. The last good checkpoint is {ckdir / "last.pt"} (step {_saved_step(ckdir)}); '
+                             f'lower the learning rate and --resume') from None
+
 def generate(prior, config:ParticleConfig, out, resume:bool=False, checkpoint_every:int=100, snapshot_every:int|None=None,
              stop_after:int|None=None, progress:bool=True, judge=None, evaluate:bool|None=None) -> dict:
     "Run stage 1 for `config`, writing results to `out`; returns the metrics. `stop_after` simulates a kill; `evaluate`: run the toy judge (None: with the toy prior)."
     from tqdm.auto import tqdm
     check_positive('checkpoint_every', checkpoint_every)
     out = Path(out)
-    if out.exists() and not out.is_dir(): raise UserError(f'--out {out} exists and is not a folder')
-    ckdir = out / 'checkpoints'; ck = ckdir / 'last.pt'
-    if resume: state, _ = load_checkpoint(ckdir, warn=lambda line: print(line, file=sys.stderr), set_aside=True)   # before any work
-    elif any((ckdir / n).exists() for n in CHECKPOINTS):
-        raise UserError(f'{out} already holds a run; pass --resume to continue it or choose another --out')
-    try: (out / 'checkpoints').mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise UserError(f'cannot create --out {out}: {e.strerror}') from None
+    ckdir = out / 'checkpoints'
+    state = _open_run(out, resume)
     snapshot_every = snapshot_every or max(1, config.steps // 20)
     po = ParticleOptimizer(prior, config)
-    snaps = []
     try:
-        if resume:
-            po.load_state_dict(state['optimizer']); snaps = state['snapshots']
-        else:
-            (out / 'config.json').write_text(strict_json(asdict(config), indent=1))
-            snaps = [(0, to_uint8_t(_snapshot(po.field)))]
-        timings, t0 = {}, time.time()
-        bar = tqdm(total=config.steps, initial=po.step_count, desc=f'{config.method} x{config.particles} {config.prompt!r}',
-                   disable=not progress)
-        while po.step_count < config.steps:
-            try: tm = po.step()
-            except NonFiniteError as e:
-                raise NonFiniteError(f'{e}; stopped. The last good checkpoint is {ck} (step {_saved_step(ckdir)}); '
-                                     f'lower the learning rate and --resume') from None
-            for k, v in tm.items(): timings[k] = timings.get(k, 0.) + v
-            s = po.step_count; bar.update(1)
+        snaps = _begin(po, config, out, state)
+        first = po.step_count
+        timings = {}
+        t0 = time.time()
+        desc = f'{config.method} x{config.particles} {config.prompt!r}'
+        for s in tqdm(range(first + 1, config.steps + 1), desc=desc, initial=first, total=config.steps, disable=not progress):
+            for k, v in _checked_step(po, ckdir).items(): timings[k] = timings.get(k, 0.) + v
             if s % snapshot_every == 0 or s == config.steps: snaps.append((s, to_uint8_t(_snapshot(po.field))))
-            if s % checkpoint_every == 0 or s == config.steps:
-                save_checkpoint(dict(optimizer=po.state_dict(), snapshots=snaps), ckdir)
-            if stop_after is not None and s >= stop_after: bar.close(); return dict(stopped_at=s)
-        bar.close()
+            if s % checkpoint_every == 0 or s == config.steps: save_checkpoint(dict(optimizer=po.state_dict(), snapshots=snaps), ckdir)
+            if stop_after is not None and s >= stop_after: return dict(stopped_at=s)
         seconds = time.time() - t0
         torch.save(dict(snapshots=snaps), out / 'snapshots.pt')
         if evaluate is None: evaluate = isinstance(prior, ToyPrior)
         metrics = write_results(po.field, config, out, judge=judge, evaluate=evaluate)
-        metrics.update(seconds=seconds, seconds_per_step=seconds / max(1, config.steps - (state['optimizer']['step'] if resume else 0)),
+        metrics.update(seconds=seconds, seconds_per_step=seconds / max(1, config.steps - first),
                        timing_per_step={k: v / max(1, config.steps) for k, v in timings.items() if not k.endswith('loss')})
         (out / 'metrics.json').write_text(strict_json(metrics, indent=1))
         return metrics
@@ -180,19 +220,12 @@ def _feature_spread(judge, shape, colour, n):
 # %% ../nbs/24_text_to_3d.ipynb #571480e6
 def write_results(field:GridField, config:ParticleConfig, out, judge=None, gif_frames:int=24, evaluate:bool=True,
                   res:int|None=None) -> dict:
-    "Write particle_I/view_J.png, grid.png, turntable.gif (at `res`; None: 64, or 256 for renders above 64²) and return the evaluation (toy prompts, `evaluate`)."
-    import imageio.v3 as iio
-    out = Path(out); res = res or (64 if config.res <= 64 else 256)
-    rendered = render_views(field, turntable_cameras(8), res=res)
-    views = rendered['rgb'].clamp(0, 1)                                                 # (n,8,3,res,res)
-    for i in range(field.n):
-        for j in range(views.shape[1]): save_image(views[i, j], out / f'particle_{i}' / f'view_{j}.png')
-    save_image(image_grid(views.flatten(0, 1), nrow=views.shape[1]), out / 'grid.png', scale=2)
-    spin = render_views(field, turntable_cameras(gif_frames), res=res)['rgb'].clamp(0, 1)   # (n,F,3,res,res)
-    frames = [to_uint8(image_grid(spin[:, f], nrow=field.n)) for f in range(gif_frames)]
-    iio.imwrite(out / 'turntable.gif', np.stack(frames), duration=80, loop=0)
+    "`write_pictures` (at `res`; None: 64, or 256 for renders above 64²) and the evaluation (toy prompts, `evaluate`)."
+    res = res or (64 if config.res <= 64 else 256)
+    rendered = write_pictures(field, out, res, gif_frames)
     if not evaluate: return dict(config=asdict(config), particles=[])
     return dict(config=asdict(config), **evaluate_field(field, config.prompt, judge, views=rendered if res == 64 else None))
+
 
 # %% ../nbs/24_text_to_3d.ipynb #0a7fd365
 def load_run(out) -> tuple:
