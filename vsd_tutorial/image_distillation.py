@@ -16,8 +16,8 @@ from .toy.world import BACKGROUND
 
 # %% auto #0
 __all__ = ['EPS_PHI_KINDS', 'EXPERIMENTS', 'distill_images', 'FullEpsPhi', 'make_eps_phi', 'object_mask', 'pixel_chroma',
-           'object_chroma', 'frame_chroma', 'frechet_distance', 'mean_pairwise', 'judge_images', 'run_experiment',
-           'save_runs', 'load_runs', 'DistillationViewer']
+           'object_chroma', 'pixel_saturation', 'object_saturation', 'frame_chroma', 'frechet_distance',
+           'mean_pairwise', 'judge_images', 'run_experiment', 'save_runs', 'load_runs', 'DistillationViewer']
 
 # %% ../nbs/12_image_distillation.ipynb #0ab47cc4
 def distill_images(prior, prompt:str, method:str='vsd', n:int=8, steps:int=500, guidance_scale:float=7.5,
@@ -99,6 +99,18 @@ def object_chroma(images:torch.Tensor, tol:float=0.1) -> float:
     if not mask.any(): return float('nan')
     return pixel_chroma(images)[mask].mean().item()
 
+def pixel_saturation(images:torch.Tensor) -> torch.Tensor:
+    "HSV saturation (max - min) / max of every pixel (B,H,W) of `images` clipped to [0, 1] (0 for black): colour purity, whatever the brightness."
+    x = images.clamp(0, 1)
+    mx = x.amax(1)
+    return (mx - x.amin(1)) / mx.clamp(min=1e-6)
+
+def object_saturation(images:torch.Tensor, tol:float=0.1) -> float:
+    "Mean HSV saturation of the object pixels of `images` (background masked out); NaN when every pixel is background."
+    mask = object_mask(images, tol=tol)
+    if not mask.any(): return float('nan')
+    return pixel_saturation(images)[mask].mean().item()
+
 def frame_chroma(images:torch.Tensor) -> float:
     "Mean chroma over the whole frame, background included (the old measure: it grows with the object's size)."
     return pixel_chroma(images).mean().item()
@@ -116,13 +128,13 @@ def mean_pairwise(f):
     return (d.sum() / (n * (n - 1))).item() if n > 1 else 0.0
 
 def judge_images(judge, images, shape:str, colour:str, real:torch.Tensor, ancestral:torch.Tensor) -> dict:
-    "Accuracy, saturation (object chroma over `ancestral` samples'), fill, diversity, mode split and FD against `real` renders."
+    "Accuracy, saturation (object pixels' over `ancestral` samples'), fill, diversity, mode split and FD against `real` renders."
     from vsd_tutorial.toy.world import SHAPES, COLOURS, MODES
     p = judge.predict(images.clamp(0, 1))
     with torch.no_grad(): f, fr = judge.features(images.clamp(0, 1)), judge.features(real)
     return dict(shape_acc=(p['shape'].argmax(-1) == SHAPES.index(shape)).float().mean().item(),
                 colour_acc=(p['colour'].argmax(-1) == list(COLOURS).index(colour)).float().mean().item(),
-                saturation=object_chroma(images) / object_chroma(ancestral),
+                saturation=object_saturation(images) / object_saturation(ancestral),
                 fill=object_mask(images).float().mean().item(),
                 out_of_range=((images < -0.02) | (images > 1.02)).float().mean().item(),
                 diversity=mean_pairwise(f) / mean_pairwise(fr),
