@@ -23,8 +23,8 @@ __all__ = ['EPS_PHI_KINDS', 'EXPERIMENTS', 'distill_images', 'FullEpsPhi', 'make
 def distill_images(prior, prompt:str, method:str='vsd', n:int=8, steps:int=500, guidance_scale:float=7.5,
                    lr:float=0.03, lora_lr:float=1e-3, lora_rank:int=4, anneal:float|None=0.5, seed:int=0,
                    snapshots:int=10, progress:bool=False, eps_phi:str='lora', lora_steps:int=1,
-                   init:str='grey') -> dict:
-    "Optimise `n` images for `prompt` with SDS or VSD: dict(images (n,3,H,W), snapshots [(step, images)], seconds)."
+                   init:str='grey', callback=None) -> dict:
+    "Optimise `n` images for `prompt` with SDS or VSD: dict(images (n,3,H,W), snapshots [(step, images)], seconds); `callback(step, theta, phi)` after each step (phi: ε_φ or None)."
     from tqdm.auto import trange
     check_positive('n', n); check_positive('steps', steps); check_positive('lora_steps', lora_steps)
     if method not in ('sds', 'vsd'): raise UserError(f"unknown method {method!r}; choose 'sds' or 'vsd'")
@@ -54,6 +54,7 @@ def distill_images(prior, prompt:str, method:str='vsd', n:int=8, steps:int=500, 
             for _ in range(lora_steps if phi is not None else 0):      # ε_φ follows the particles (`lora_steps` per step)
                 loss = phi.loss(theta, emb, generator=g); phi_opt.zero_grad(); loss.backward(); phi_opt.step()
             if every and (step + 1) % every == 0: snaps.append((step + 1, prior.decode_latents(theta.detach()).clamp(0, 1)))
+            if callback is not None: callback(step + 1, theta.detach(), phi)
     finally:
         if phi is not None: phi.remove()          # leave the prior as we found it
     return dict(images=prior.decode_latents(theta.detach()), snapshots=snaps, seconds=time.time() - t0,
