@@ -115,44 +115,140 @@ def cloud_metrics(x:torch.Tensor, ref:torch.Tensor, gmm, y:int, k_sigma:float=2.
 
 # %% ../nbs/11_vsd_2d.ipynb #d1d0d183
 class Playground2D:
-    "Interactive SDS/VSD particle playground on an exact 2D prior."
-    def __init__(self, prior=None, prompt:str='left', steps:int=600, guidance:float=7.5, method:str='vsd', n:int=128):
+    "Interactive SDS/VSD particle playground on an exact 2D prior: pick settings, press Run, scrub the run's snapshots."
+    def __init__(self, prior=None, prompt:str='left', steps:int=600, guidance:float=7.5, method:str='vsd', n:int=128,
+                 snapshots:int=20, runs=None, warm:bool=True, ref_n:int=1000, ref_steps:int=100):
         import ipywidgets as W
         from vsd_tutorial.toy.gmm import two_moons_of_modes, GMMPrior
         self.prior = prior or GMMPrior(two_moons_of_modes())
-        self.prompt, self.steps, self.cache, self.metrics = prompt, steps, {}, None
-        self.guidance = W.FloatLogSlider(value=guidance, base=10, min=0, max=2, step=0.05, description='guidance')
+        self.prompt = prompt
+        self.steps = steps
+        self.n_snapshots = snapshots
+        self.ref_n = ref_n
+        self.ref_steps = ref_steps
+        self.cache = {}                                    # (method, guidance, n) -> dict(snapshots, ref, metrics)
+        self.refs = {}                                     # guidance -> ancestral samples (the reference cloud)
+        self.metrics = None
+        self.timings = {}                                  # handler name -> seconds of its last call
+        self._quiet = False
+        # continuous_update=False: a drag sends one value when released, not one per tick
+        self.guidance = W.FloatLogSlider(value=guidance, base=10, min=0, max=2, step=0.05, description='guidance', continuous_update=False)
         self.method = W.ToggleButtons(options=['sds', 'vsd'], value=method, description='method')
-        self.n = W.IntSlider(value=n, min=1, max=512, description='particles')
-        self.out, self.table = W.Output(), W.HTML()
-        for w in (self.guidance, self.method, self.n): w.observe(self.update, names='value')
-        self.widget = W.VBox([W.HBox([self.method, self.guidance, self.n]), self.table, self.out])
+        self.n = W.IntSlider(value=n, min=1, max=512, description='particles', continuous_update=False)
+        self.run_button = W.Button(description='Run', button_style='primary', tooltip='compute the run for these settings')
+        self.step = W.SelectionSlider(options=[0], value=0, description='step', continuous_update=False)
+        self.status = W.HTML()
+        self.table = W.HTML()
+        self.image = W.Image(format='png')
+        for w in (self.guidance, self.method, self.n): w.observe(self.on_settings, names='value')
+        self.run_button.on_click(self.on_run)
+        self.step.observe(self.on_step, names='value')
+        self.widget = W.VBox([W.HBox([self.method, self.guidance, self.n, self.run_button]), self.status, self.step, self.table, self.image])
+        if runs is not None: self.load_runs(runs)
+        if warm: self.compute()
+        self.show()
 
-    def run(self) -> dict:
-        "Particles and metrics for the current controls (cached)."
-        key = (self.method.value, round(self.guidance.value, 2), self.n.value)
+    @property
+    def key(self) -> tuple:
+        "The cache key of the current controls."
+        return (self.method.value, round(self.guidance.value, 2), self.n.value)
+
+    def load_runs(self, runs) -> int:
+        "Fill the cache from `sweep_2d`'s saved runs (a path or its dict) where their prompt, steps and n match; returns how many."
+        if not isinstance(runs, dict): runs = torch.load(runs, weights_only=False)
+        if self.prompt != 'left' or runs['steps'] != self.steps: return 0
+        added = 0
+        for (method, s, sched), x in runs['particles'].items():
+            if sched != 'annealed': continue                                     # the 'plain' rows: no t annealing
+            self.refs.setdefault(round(s, 2), runs['refs'][s])
+            x0 = torch.randn(len(x), 2, generator=torch.Generator().manual_seed(0))   # run_particles' start (seed 0, init_std 1)
+            self._store((method, round(s, 2), len(x)), [(0, x0), (self.steps, x)])
+            added += 1
+        return added
+
+    def _ref(self, s:float) -> torch.Tensor:
+        "Ancestral samples at guidance `s` (cached)."
+        if s not in self.refs: self.refs[s] = self.prior.sample(self.prompt, self.ref_n, guidance_scale=s, steps=self.ref_steps, seed=1)
+        return self.refs[s]
+
+    def _store(self, key:tuple, snaps:list):
+        ref = self._ref(key[1])
+        y = int(self.prior.encode_prompt([self.prompt])[0])
+        self.cache[key] = dict(snapshots=snaps, ref=ref, metrics=cloud_metrics(snaps[-1][1], ref, self.prior.gmm, y))
+
+    def compute(self) -> dict:
+        "The run for the current controls, computed once (snapshots along it) and cached."
+        key = self.key
         if key not in self.cache:
-            y = int(self.prior.encode_prompt([self.prompt])[0])
-            r = run_particles(self.prior, self.prompt, key[0], n=key[2], steps=self.steps, guidance_scale=key[1])
-            ref = self.prior.sample(self.prompt, 1000, guidance_scale=key[1], steps=100, seed=1)
-            self.cache[key] = dict(particles=r['particles'], ref=ref, metrics=cloud_metrics(r['particles'], ref, self.prior.gmm, y))
+            r = run_particles(self.prior, self.prompt, key[0], n=key[2], steps=self.steps, guidance_scale=key[1], snapshots=self.n_snapshots)
+            self._store(key, r['snapshots'])
         return self.cache[key]
 
-    def update(self, change=None):
-        "Recompute (or fetch) the run for the controls and redraw."
-        import matplotlib.pyplot as plt
-        from IPython.display import display
-        r = self.run(); self.metrics = m = r['metrics']
-        self.table.value = (f"<b>{self.method.value.upper()}</b>, CFG {self.guidance.value:.1f}, {self.n.value} particles: "
+    def show(self, index:int|None=None):
+        "Point the step scrubber at the cached run (its last snapshot unless `index`) and redraw; 'press Run' when not cached."
+        r = self.cache.get(self.key)
+        if r is None:
+            self.status.value = f"<i>{self.key[0].upper()}, CFG {self.key[1]:g}, {self.key[2]} particles: not computed yet; press <b>Run</b> ({self.steps} steps)</i>"
+            return self
+        self.status.value = ''
+        steps = [s for s, _ in r['snapshots']]
+        self._quiet = True                                 # one redraw below, not one per scrubber change
+        try:
+            self.step.options = steps
+            self.step.value = steps[-1 if index is None else index]
+        finally: self._quiet = False
+        self.draw()
+        return self
+
+    def draw(self):
+        "Render the snapshot the scrubber points at, with the ancestral reference and the end-of-run metrics."
+        import io
+        from matplotlib.figure import Figure
+        r = self.cache[self.key]
+        m = r['metrics']
+        self.metrics = m
+        x = dict(r['snapshots'])[self.step.value]
+        self.table.value = (f"<b>{self.method.value.upper()}</b>, CFG {self.guidance.value:.1f}, {self.n.value} particles, after {self.steps} steps: "
                             f"energy distance {m['energy']:.3f} · mode coverage (2σ) {m['coverage']:.0%} · in no mode {m['outside']:.0%} · spread {m['spread']:.2f}")
-        with self.out:
-            self.out.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(4.5, 3.5))
-            ax.scatter(*r['ref'][:400].T, s=2, alpha=0.4, label='ancestral'); ax.scatter(*r['particles'].T, s=6, label=self.method.value.upper())
-            ax.set_xlim(-4, 2.5); ax.set_ylim(-2.5, 2.5); ax.set_aspect('equal'); ax.legend(fontsize=7)
-            display(fig); plt.close(fig)
+        fig = Figure(figsize=(4.5, 3.5), dpi=80)
+        ax = fig.subplots()
+        ax.scatter(*r['ref'][:400].T, s=2, alpha=0.4, label='ancestral')
+        ax.scatter(*x.T, s=6, label=f'{self.method.value.upper()}, step {self.step.value}')
+        ax.set_xlim(-4, 2.5)
+        ax.set_ylim(-2.5, 2.5)
+        ax.set_aspect('equal')
+        ax.legend(fontsize=7, loc='upper right')
+        buf = io.BytesIO()
+        fig.savefig(buf, format='png')
+        self.image.value = buf.getvalue()
+        return self
+
+    def _timed(self, name:str, fn):
+        import time
+        t0 = time.perf_counter()
+        fn()
+        self.timings[name] = time.perf_counter() - t0
+        return self
+
+    def on_settings(self, change=None):
+        "A control moved: show its run at once when cached, else ask for Run (nothing is computed here)."
+        return self._timed('settings', self.show)
+
+    def on_run(self, button=None):
+        "Compute the run for the controls (once; cached after) and show it."
+        self.run_button.disabled = True
+        self.run_button.description = 'running…'
+        try: self._timed('run', lambda: (self.compute(), self.show()))
+        finally:
+            self.run_button.disabled = False
+            self.run_button.description = 'Run'
+        return self
+
+    def on_step(self, change=None):
+        "The scrubber moved: redraw that snapshot."
+        if self.key in self.cache and not self._quiet: self._timed('step', self.draw)
         return self
 
     def _ipython_display_(self):
         from IPython.display import display
-        self.update(); display(self.widget)
+        display(self.widget)
