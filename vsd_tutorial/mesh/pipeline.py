@@ -16,7 +16,8 @@ from .stages import MeshConfig, GeometryStage, TextureStage, TextureField
 from .export import uv_unwrap, bake_texture, TexturedMesh, save_glb, save_obj, render_textured, load_textured_mesh, sample_texture
 
 # %% auto #0
-__all__ = ['MESH_STAGES', 'run_stage', 'export_meshes', 'evaluate_meshes', 'mesh_stages', 'mesh_trace', 'MeshViewer']
+__all__ = ['MESH_STAGES', 'run_stage', 'export_meshes', 'evaluate_meshes', 'mesh_stages', 'mesh_trace', 'plotly_library_html',
+           'plotly_figure_html', 'MeshViewer']
 
 # %% ../../nbs/34_mesh_pipeline.ipynb #78ac0f0b
 MESH_STAGES = ('geometry', 'texture')
@@ -125,16 +126,34 @@ def mesh_trace(tm:TexturedMesh, offset:float=0.):
     return go.Mesh3d(x=v[:, 0] + offset, y=v[:, 1], z=v[:, 2], i=f[:, 0], j=f[:, 1], k=f[:, 2], vertexcolor=colours,
                      lighting=dict(ambient=0.75, diffuse=0.3, specular=0.05), flatshading=False)
 
+def plotly_library_html() -> str:
+    "plotly.js (bundled with the plotly package, no CDN) in a <script> that defines `window.Plotly` once per page."
+    from plotly.offline import get_plotlyjs
+    # hide an AMD loader while plotly's UMD wrapper runs, so it sets the global `Plotly` wherever it is inlined
+    return ('<script type="text/javascript">if (!window.Plotly) { var _amd = window.define; window.define = undefined;\n'
+            + get_plotlyjs() + '\nwindow.define = _amd; }</script>')
+
+def plotly_figure_html(figure, div_id:str) -> str:
+    "A <div> and a script drawing `figure` in it with `window.Plotly` (waiting for the library if it is still loading)."
+    return (f'<div id="{div_id}" style="height:{figure.layout.height or 360}px"></div><script type="text/javascript">'
+            f'(function draw() {{ if (!window.Plotly) return setTimeout(draw, 50); '
+            f'var fig = {figure.to_json()}; var el = document.getElementById("{div_id}"); '
+            f'if (el) window.Plotly.newPlot(el, fig.data, fig.layout, {{displaylogo: false, responsive: true}}); }})();</script>')
+
 class MeshViewer:
     "The exported meshes of a run in an interactive 3D view; a dropdown picks one particle or all of them side by side."
     def __init__(self, meshes:list):
         import ipywidgets as W
         if not meshes: raise UserError('no meshes to show; run the geometry stage first (--stages nerf,geometry,texture)')
         self.meshes = meshes
+        self.draws = 0
         self.particle = W.Dropdown(options=[(f'particle {i}', i) for i in range(len(meshes))] + [('all', -1)], value=0, description='show')
         self.particle.observe(self.on_select, names='value')
+        # plotly.js travels once, in its own Output; each redraw sends only the figure (a few hundred kB)
+        self.library = W.Output(layout=W.Layout(display='none'))
+        self.library.outputs = ({'output_type': 'display_data', 'data': {'text/html': plotly_library_html(), 'text/plain': ''}, 'metadata': {}},)
         self.out = W.Output()
-        self.widget = W.VBox([self.particle, self.out])
+        self.widget = W.VBox([self.particle, self.library, self.out])
 
     @classmethod
     def from_run(cls, out):
@@ -150,10 +169,12 @@ class MeshViewer:
         self.figure = go.Figure([mesh_trace(self.meshes[i], 0.8 * k) for k, i in enumerate(idx)])
         self.figure.update_layout(scene=dict(aspectmode='data', xaxis_visible=False, yaxis_visible=False, zaxis_visible=False),
                                   margin=dict(l=0, r=0, t=0, b=0), height=320)
-        figure = {'application/vnd.plotly.v1+json': json.loads(self.figure.to_json()), 'text/plain': f'plotly figure: {len(idx)} mesh(es)'}
-        # replace the Output's contents: no clear_output, which outside a Jupyter kernel prints terminal escape codes,
-        # and plotly's own mimetype, so no renderer guessing (its 'browser' fallback blocks a kernel)
-        self.out.outputs = ({'output_type': 'display_data', 'data': figure, 'metadata': {}},)
+        self.draws += 1
+        html = plotly_figure_html(self.figure, f'mesh-viewer-{id(self)}-{self.draws}')
+        # HTML with a script, not plotly's mimetype: Voilà's plotly renderer fails on it ('r.setData is not a function'),
+        # and the script needs no extension at all. Replace the Output's contents: no clear_output, which outside a
+        # Jupyter kernel prints terminal escape codes
+        self.out.outputs = ({'output_type': 'display_data', 'data': {'text/html': html, 'text/plain': f'plotly figure: {len(idx)} mesh(es)'}, 'metadata': {}},)
         return self
 
     def _ipython_display_(self):

