@@ -89,7 +89,6 @@ def test_sd_config_is_the_papers():
     assert (cfg.init_aspect, cfg.anneal, cfg.phi_pass, cfg.lora_lr, cfg.field, cfg.res, cfg.prior) == (1.0, 0.2, 'separate', 1e-4, 'hash', 64, 'some/model')
     assert sd_config('x', 'm', init_aspect=2.0).init_aspect == 2.0
 
-@pytest.mark.xfail(reason='pending CLI change: cmd_generate should start SD runs from sd.SD_STAGE1', strict=True)
 def test_cli_uses_paper_settings_on_sd(tiny_sd, tmp_path):
     out = tmp_path / 'run'
     r = run('generate', 'a DSLR photo of a hamburger', '--prior', tiny_sd, '--particles', 1, '--steps', 1, '--samples', 8, '--hash-levels', 4,

@@ -72,15 +72,15 @@ def _nerf_finished(out:Path, cfg) -> bool:
 
 def cmd_generate(a):
     "Text to 3D: stage 1 (n particles with VSD or SDS), then optionally the mesh stages; pictures, metrics, meshes in --out."
-    from vsd_tutorial.sd import load_prior, is_stable_diffusion
+    from vsd_tutorial.sd import load_prior, is_stable_diffusion, SD_STAGE1
     from vsd_tutorial.particles import ParticleConfig, caption_for
     from vsd_tutorial.pipeline import generate, load_run
     from vsd_tutorial.mesh.stages import MeshConfig
     kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius',
                                    'init_aspect', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch', 'hash_levels', 'hash_table', 'hash_max_res') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
-    if is_stable_diffusion(a.prior):                              # SD: 64² renders on a hash grid unless told otherwise
-        kw = {'res': 64, 'field': 'hash', **kw, 'prior': str(a.prior)}
+    if is_stable_diffusion(a.prior):                              # SD: the paper's stage-1 settings (sd.SD_STAGE1) unless told otherwise
+        kw = {**SD_STAGE1, **kw, 'prior': str(a.prior)}
     elif a.prior not in (None, 'toy'): kw['prior'] = str(a.prior)
     cfg = ParticleConfig(a.prompt, **kw)                          # validates every setting before any work
     mesh_kw = {k: getattr(a, k) for k in ('tet_res', 'threshold', 'geometry_steps', 'texture_steps') if getattr(a, k) is not None}
@@ -146,7 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_sample_prior)
     g = sub.add_parser('generate', help='text to 3D: n radiance-field particles with VSD or SDS',
                        description='Stage 1 of ProlificDreamer on the toy prior or Stable Diffusion (--prior): optimise --particles radiance fields for PROMPT '
-                                   '(e.g. "a red cube") and write turntable views, a GIF, a grid, metrics.json and checkpoints to --out.')
+                                   '(e.g. "a red cube") and write turntable views, a GIF, a grid, metrics.json and checkpoints to --out. '
+                                   'Stable Diffusion runs start from the paper\'s stage-1 settings (sd.SD_STAGE1: hash grid, 64² renders, round blob, '
+                                   't annealed after 0.2 of the run, ε_φ trained on its own t with the camera dropped, LoRA lr 1e-4); flags override them.')
     g.add_argument('prompt', metavar='PROMPT')
     g.add_argument('--method', choices=('vsd', 'sds'), default='vsd')
     g.add_argument('--particles', type=int, default=None, help='number of particles (default 4 for VSD, 1 for SDS)')
@@ -159,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--samples', type=int, default=None, help='samples per ray (default 32)')
     g.add_argument('--blob-radius', type=finite_float, default=None, help='radius of the initial density blob (default 0.35)')
     g.add_argument('--no-anneal', action='store_true', help='keep t ~ U(0.02, 0.98) for the whole run')
-    g.add_argument('--init-aspect', type=finite_float, default=None, help='spread of the particles\' initial blob proportions, height/width in [1/a, a] (default 3; 1: all round)')
+    g.add_argument('--init-aspect', type=finite_float, default=None, help='spread of the particles\' initial blob proportions, height/width in [1/a, a] (default 3 with the toy prior, 1 with Stable Diffusion; 1: all round)')
     g.add_argument('--update', choices=('all', 'random'), default=None, help='update all particles every step (default) or one random particle (the official code)')
     g.add_argument('--lora-steps', type=int, default=None, help='ε_φ steps per particle step (default 1)')
     g.add_argument('--repulsion', type=finite_float, default=None, help='weight of an SVGD kernel repulsion between particles (default 0)')
