@@ -268,7 +268,7 @@ class ParticleOptimizer:
         shared = c.phi_pass == 'shared'                                      # one ε_φ forward: the baseline and ε_φ's loss
         with torch.set_grad_enabled(shared):
             pred = self.phi(x_t, t, emb, self.phi.drop_condition(cond, self.generator) if shared and c.entropy else cond)
-        phi_loss = (pred - noise).pow(2).mean() if shared else None          # ‖ε_φ(x_t, t, c, y) - ε‖²
+        phi_loss = self.phi.objective(pred, noise, t) if shared else None    # ‖ε_φ(x_t, t, c, y) - ε‖² (v-target on v-models)
         b = pred.detach()
         if c.entropy:                                                        # ESD: λ ε_φ(x_t, t, y) + (1-λ) ε_φ(x_t, t, c, y)
             with torch.no_grad():
