@@ -116,8 +116,10 @@ def _checked_step(po, ckdir:Path) -> dict:
                              f'lower the learning rate and --resume') from None
 
 def generate(prior, config:ParticleConfig, out, resume:bool=False, checkpoint_every:int=100, snapshot_every:int|None=None,
-             stop_after:int|None=None, progress:bool=True, judge=None, evaluate:bool|None=None) -> dict:
+             stop_after:int|None=None, progress:bool=True, judge=None, evaluate:bool|None=None, callback=None) -> dict:
     "Run stage 1 for `config`, writing results to `out`; returns the metrics. `stop_after` simulates a kill; `evaluate`: run the toy judge (None: with the toy prior)."
+    # callback(step, optimizer, info) after each step (info: po.step()'s timings and ε_φ's loss); returning True stops the
+    # run there: a checkpoint is written, no results (those come when a resumed run ends), dict(stopped_at, checkpoint) returned
     from tqdm.auto import tqdm
     check_positive('checkpoint_every', checkpoint_every)
     out = Path(out)
@@ -132,9 +134,12 @@ def generate(prior, config:ParticleConfig, out, resume:bool=False, checkpoint_ev
         t0 = time.time()
         desc = f'{config.method} x{config.particles} {config.prompt!r}'
         for s in tqdm(range(first + 1, config.steps + 1), desc=desc, initial=first, total=config.steps, disable=not progress):
-            for k, v in _checked_step(po, ckdir).items(): timings[k] = timings.get(k, 0.) + v
+            info = _checked_step(po, ckdir)
+            for k, v in info.items(): timings[k] = timings.get(k, 0.) + v
             if s % snapshot_every == 0 or s == config.steps: snaps.append((s, to_uint8_t(_snapshot(po.field))))
-            if s % checkpoint_every == 0 or s == config.steps: save_checkpoint(dict(optimizer=po.state_dict(), snapshots=snaps), ckdir)
+            stop = callback is not None and bool(callback(s, po, info))
+            if stop or s % checkpoint_every == 0 or s == config.steps: save_checkpoint(dict(optimizer=po.state_dict(), snapshots=snaps), ckdir)
+            if stop and s < config.steps: return dict(stopped_at=s, checkpoint=str(ckdir / CHECKPOINTS[0]))
             if stop_after is not None and s >= stop_after: return dict(stopped_at=s)
         seconds = time.time() - t0
         torch.save(dict(snapshots=snaps), out / 'snapshots.pt')
