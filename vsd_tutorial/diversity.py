@@ -4,7 +4,7 @@
 
 # %% ../nbs/25_diversity.ipynb #8405deed
 from __future__ import annotations
-import json, time, statistics
+import json, re, shutil, tempfile, time, statistics
 from dataclasses import asdict, fields
 from pathlib import Path
 import torch
@@ -13,8 +13,8 @@ from .particles import ParticleConfig, ParticleOptimizer
 from .pipeline import evaluate_field
 
 # %% auto #0
-__all__ = ['PROMPTS', 'BASE', 'SWEEPS', 'prior_mode_split', 'run_key', 'mode_run', 'mode_sweep', 'summarise_modes', 'print_modes',
-           'run_sweeps', 'plot_modes']
+__all__ = ['PROMPTS', 'BASE', 'TUNED', 'SWEEPS', 'PICTURES', 'prior_mode_split', 'run_key', 'mode_run', 'mode_sweep',
+           'summarise_modes', 'print_modes', 'run_sweeps', 'plot_modes', 'picture_runs']
 
 # %% ../nbs/25_diversity.ipynb #121c643f
 PROMPTS = ('a red cube', 'a blue cylinder', 'a green cone', 'a yellow sphere', 'a purple cube')
@@ -50,8 +50,8 @@ def mode_run(prior, judge, cfg:ParticleConfig) -> dict:
                 tall_views=[q['tall_views'] for q in m['particles']], diversity=m['diversity'],
                 background_clean=m['background_clean'], silhouette_iou=m['silhouette_iou'])
 
-def mode_sweep(prior, judge, settings:dict, prompts=PROMPTS, seeds=(0, 1), cache=None, progress:bool=True) -> list:
-    "Rows of `mode_run` for every {name: ParticleConfig kwargs} × prompt × seed; `cache` (a .jsonl path) keeps and reuses them."
+def mode_sweep(prior, judge, settings:dict, prompts=PROMPTS, seeds=(0, 1), cache=None, progress:bool=True, compute:bool=True) -> list:
+    "Rows of `mode_run` for every {name: ParticleConfig kwargs} × prompt × seed; `cache` (a .jsonl path) keeps and reuses them; `compute=False` only reads it."
     from tqdm.auto import tqdm
     if not settings: raise UserError('no settings to sweep')
     cfgs = [(name, ParticleConfig(p, seed=s, **kw)) for name, kw in settings.items() for p in prompts for s in seeds]
@@ -65,6 +65,7 @@ def mode_sweep(prior, judge, settings:dict, prompts=PROMPTS, seeds=(0, 1), cache
     rows = []
     for name, cfg in tqdm(cfgs, desc='runs', disable=not progress):
         row = known.get(run_key(cfg))
+        if row is None and not compute: continue                   # missing: the caller says how to compute it
         if row is None:
             row = mode_run(prior, judge, cfg)
             if cache is not None:
@@ -73,7 +74,7 @@ def mode_sweep(prior, judge, settings:dict, prompts=PROMPTS, seeds=(0, 1), cache
     return rows
 
 def summarise_modes(rows:list) -> dict:
-    "Per setting: runs, particles, tall share, runs with both modes, mean and worst accuracy, diversity, background, seconds."
+    "Per setting: runs, particles, tall share, runs with both modes, mean and worst accuracy, diversity, background, IoU, seconds per run and per step."
     out = {}
     for name in dict.fromkeys(r['setting'] for r in rows):
         rs = [r for r in rows if r['setting'] == name]
@@ -82,39 +83,50 @@ def summarise_modes(rows:list) -> dict:
                          both=sum(r['modes']['tall'] > 0 and r['modes']['squat'] > 0 for r in rs),
                          accuracy=statistics.mean(r['accuracy'] for r in rs), worst=min(r['accuracy'] for r in rs),
                          diversity=statistics.mean(r['diversity'] or 0. for r in rs),
-                         clean=statistics.mean(r['background_clean'] for r in rs), seconds=statistics.mean(r['seconds'] for r in rs))
+                         clean=statistics.mean(r['background_clean'] for r in rs), iou=statistics.mean(r['silhouette_iou'] for r in rs),
+                         seconds=statistics.mean(r['seconds'] for r in rs), step=statistics.mean(r['seconds'] / r['config']['steps'] for r in rs))
     return out
 
 def print_modes(summary:dict, target=(0.3, 0.7)):
     "The summary as a table; ✓ marks settings meeting the target (tall share in `target`, both modes in ≥ 80% of runs, accuracy ≥ 95%)."
-    print(f"{'setting':34s} {'runs':>4s} {'tall':>5s} {'both':>6s} {'acc':>5s} {'worst':>5s} {'divers':>6s} {'clean':>6s} {'s/run':>6s}")
+    w = max([7] + [len(k) for k in summary])
+    print(f"{'setting':{w}s} {'runs':>4s} {'tall':>5s} {'both':>6s} {'acc':>5s} {'worst':>5s} {'divers':>6s} {'clean':>6s} {'IoU':>5s} {'s/run':>6s} {'s/step':>6s}")
     for name, s in summary.items():
         ok = target[0] <= s['tall'] <= target[1] and s['both'] >= 0.8 * s['runs'] and s['accuracy'] >= 0.95
-        print(f"{name:34s} {s['runs']:4d} {s['tall']:5.0%} {s['both']:3d}/{s['runs']:<2d} {s['accuracy']:5.0%} {s['worst']:5.0%} "
-              f"{s['diversity']:6.2f} {s['clean']:6.1%} {s['seconds']:6.0f} {'✓' if ok else ''}")
+        print(f"{name:{w}s} {s['runs']:4d} {s['tall']:5.0%} {s['both']:3d}/{s['runs']:<2d} {s['accuracy']:5.0%} {s['worst']:5.0%} "
+              f"{s['diversity']:6.2f} {s['clean']:6.1%} {s['iou']:5.2f} {s['seconds']:6.0f} {s['step']:6.2f} {'✓' if ok else ''}")
 
 # %% ../nbs/25_diversity.ipynb #fc844499
 BASE = dict(steps=150, lr=0.2, samples=32, init_aspect=1.0)     # the knobs' common base (see the text above)
+TUNED = dict(steps=300, lr=0.2, samples=32, init_aspect=3.0, anneal=0.5, phi_pass='shared')   # the settings this sweep chose, spelled out
 SWEEPS = {  # part: (settings, how many of PROMPTS, seeds)
     'main': ({'VSD x4, round blob': BASE, 'VSD x4, stretched blobs (a = 2)': {**BASE, 'init_aspect': 2.0},
               'VSD x4, stretched blobs (a = 3)': {**BASE, 'init_aspect': 3.0},
               'SDS x4, stretched blobs (a = 3)': {**BASE, 'init_aspect': 3.0, 'method': 'sds', 'particles': 4},
-              'VSD x4, the defaults (a = 3, 300 steps)': {}, 'SDS x4, the defaults (a = 3, 300 steps)': dict(method='sds', particles=4)}, 5, (0, 1)),
+              'VSD x4, tuned (a = 3, 300 steps)': TUNED, 'SDS x4, tuned (a = 3, 300 steps)': {**TUNED, 'method': 'sds', 'particles': 4}}, 5, (0, 1)),
     'knobs': ({'one random particle per step': {**BASE, 'update': 'random', 'steps': 600},
                'ε_φ: 4 LoRA steps per step': {**BASE, 'lora_steps': 4}, 'ε_φ: LoRA lr 3e-3': {**BASE, 'lora_lr': 3e-3},
                'SVGD repulsion 1': {**BASE, 'repulsion': 1.0}, 'ESD entropy λ = 0.5': {**BASE, 'entropy': 0.5},
                'n = 8': {**BASE, 'particles': 8}}, 5, (0,)),
     'n = 16': ({'n = 16': {**BASE, 'particles': 16}}, 2, (0,)),
     'n = 32': ({'n = 32': {**BASE, 'particles': 32}}, 1, (0,)),
+    'eps_phi': ({"ε_φ on the particle step's pass (shared)": TUNED,
+                 "ε_φ's own step (separate, the paper)": {**TUNED, 'phi_pass': 'separate'}}, 5, (0,)),
+    'anneal': ({'t annealed after 50% of the run': TUNED, 't annealed after 20% (the paper)': {**TUNED, 'anneal': 0.2}}, 5, (0,)),
 }
 
-def run_sweeps(prior, judge, sweeps:dict=SWEEPS, cache=None, progress:bool=True, **override) -> list:
-    "Rows of every part of `sweeps`; `override` replaces config fields in every setting (tiny runs for tests)."
+def run_sweeps(prior, judge, sweeps:dict=SWEEPS, cache=None, progress:bool=True, compute:bool=True, **override) -> list:
+    "Rows of every part of `sweeps`; `override` replaces config fields in every setting (tiny runs for tests); `compute=False` reads the cache and prints how to fill what it lacks."
     rows = []
-    for settings, n_prompts, seeds in sweeps.values():
+    for part, (settings, n_prompts, seeds) in sweeps.items():
         settings = {k: {**v, **override} for k, v in settings.items()}
-        rows += mode_sweep(prior, judge, settings, PROMPTS[:n_prompts], seeds, cache=cache, progress=progress)
+        got = mode_sweep(prior, judge, settings, PROMPTS[:n_prompts], seeds, cache=cache, progress=progress, compute=compute)
+        missing = len(settings) * n_prompts * len(seeds) - len(got)
+        if missing: print(f"part {part!r}: {missing} runs are not in {cache}; compute them (minutes each on a 2-core CPU) with\n"
+                          f"    python benchmarks/diversity.py --parts '{part}'")
+        rows += got
     return rows
+
 
 # %% ../nbs/25_diversity.ipynb #bb957b2d
 def plot_modes(summary:dict, prior_tall:float|None=None, target=(0.3, 0.7)):
@@ -134,3 +146,26 @@ def plot_modes(summary:dict, prior_tall:float|None=None, target=(0.3, 0.7)):
     axs[0].set_yticks(list(y)); axs[0].set_yticklabels([f"{k} ({summary[k]['both']}/{summary[k]['runs']} both)" for k in names], fontsize=8)
     axs[0].invert_yaxis(); plt.tight_layout()
     return fig
+
+# %% ../nbs/25_diversity.ipynb #a6c2e4f1
+PICTURES = {'round blob, 150 steps': BASE, 'tuned (a = 3, 300 steps)': TUNED}
+
+def picture_runs(prior, folder, settings:dict=PICTURES, prompt:str='a purple cube', seed:int=1, compute:bool=True, **override) -> dict:
+    "{name: (grid image, metrics)} of one `generate` run per setting, kept in `folder`/<name> (grid.png, metrics.json); a run whose saved config differs is redone, or left out with `compute=False`."
+    import imageio.v3 as iio
+    from vsd_tutorial.pipeline import generate
+    out = {}
+    for name, kw in settings.items():
+        cfg = ParticleConfig(prompt, seed=seed, **{**kw, **override})
+        sub = Path(folder) / re.sub(r'\W+', '_', name).strip('_')
+        saved = sub / 'metrics.json'
+        fresh = saved.exists() and run_key(ParticleConfig(**json.loads(saved.read_text())['config'])) == run_key(cfg)
+        if not fresh and not compute: continue
+        if not fresh:
+            with tempfile.TemporaryDirectory() as d:                 # keep the picture and the metrics, not the checkpoints
+                generate(prior, cfg, Path(d), progress=False)
+                sub.mkdir(parents=True, exist_ok=True)
+                for f in ('grid.png', 'metrics.json'): shutil.copy(Path(d) / f, sub / f)
+        out[name] = (iio.imread(sub / 'grid.png'), json.loads(saved.read_text()))
+    return out
+
