@@ -5,7 +5,7 @@
 Results go to benchmarks/results/stage1.json (the parts run are replaced, the others kept); 23_particles and
 24_text_to_3d read their numbers from there.
 
-step:      time per VSD step (4 particles, the defaults, and the same with phi_pass='separate') split into render, prior passes (the CFG pass of 2n and ε_φ's
+step:      time per VSD step (4 particles, the defaults, with phi_pass='shared' and the default 'separate') split into render, prior passes (the CFG pass of 2n and ε_φ's
            forward of n, which is also its training forward), particle backward and ε_φ's backward + AdamW step, and the
            ratio of the step time to those U-Net passes timed alone on random inputs.
 speed:     SDS (1 particle) and VSD (4 particles) with the defaults on "a red cube"; every 10 steps the run is judged
@@ -48,7 +48,7 @@ def unet_alone(po, n, reps=20):
     return statistics.median(ts)
 
 if a.part in ('all', 'step'):
-    for key, kw in (('step', {}), ('step_separate', dict(phi_pass='separate'))):
+    for key, kw in (('step', dict(phi_pass='shared')), ('step_separate', dict(phi_pass='separate'))):
         po = ParticleOptimizer(prior, ParticleConfig('a red cube', 'vsd', steps=1000, **kw))
         for _ in range(5): po.step()
         tms = [po.step() for _ in range(40)]

@@ -47,19 +47,22 @@ def vsd_step(prior, field, phi, opt, phi_opt, prompt_emb:dict, sampler, step:int
     ε = torch.randn(x0.shape, generator=generator).to(x0)                     # ε ~ N(0, I)
     x_t = prior.add_noise(x0.detach(), ε, t)                                  # x_t = α_t x0 + σ_t ε
     cond = camera_condition(cams).to(x0)                                      # c, as ε_φ reads it
-    eps_phi = phi(x_t, t, emb, cond)                                          # ε_φ(x_t, t, c, y), kept for its own loss
     with torch.no_grad():
         eps_pre = prior.predict_noise(x_t, t, emb, guidance)                  # ε_pretrain(x_t, t, y^c), with CFG
+        eps_phi = phi(x_t, t, emb, cond)                                      # ε_φ(x_t, t, c, y)
     w = guidance_weight(prior.alphas_cumprod, t).reshape(-1, 1, 1, 1).to(x0)  # w(t) = σ_t²
-    grad = w * (eps_pre - eps_phi.detach())                                   # w(t) (ε_pretrain - ε_φ)
+    grad = w * (eps_pre - eps_phi)                                            # w(t) (ε_pretrain - ε_φ)
     opt.zero_grad()
     grad_injection_loss(x0, grad).backward()                                  # ... ∂g/∂θ: autograd through the renderer
     opt.step()                                                                # θ ← Adam(θ, ∇θ)
-    phi_loss = (eps_phi - ε).pow(2).mean()                                    # ‖ε_φ(α_t sg(x0) + σ_t ε, t, c, y) - ε‖²
+    t_ = torch.randint(0, prior.num_train_timesteps, (field.n,), generator=generator).to(prior.device)   # t' ~ U(0, T), not annealed
+    ε_ = torch.randn(x0.shape, generator=generator).to(x0)                    # ε' ~ N(0, I)
+    c_ = phi.drop_condition(cond, generator)                                  # c, or the null condition with probability 0.1
+    phi_loss = (phi(prior.add_noise(x0.detach(), ε_, t_), t_, emb, c_) - ε_).pow(2).mean()   # ‖ε_φ(α_t' sg(x0) + σ_t' ε', t', c, y) - ε'‖²
     phi_opt.zero_grad()
     phi_loss.backward()
     phi_opt.step()                                                            # φ ← AdamW(φ, ∇φ)
-    return dict(x0=x0.detach(), x_t=x_t, t=t, eps=ε, emb=emb, cond=cond, grad=grad, phi_loss=phi_loss.item())
+    return dict(x0=x0.detach(), x_t=x_t, t=t, eps=ε, emb=emb, cond=cond, grad=grad, phi_loss=phi_loss.item(), t_phi=t_, eps_phi=ε_, cond_phi=c_)
 
 
 # %% ../nbs/23_particles.ipynb #948b7cd1
@@ -87,7 +90,7 @@ class ParticleConfig:
     # --- diversity and speed (measured in 25_diversity) ---
     init_aspect: float = 3.0       # blobs of n aspect ratios (height/width) spread evenly in log scale over [1/a, a]; 1: all round
     update: str = 'all'            # 'all' particles every step, or one 'random' particle per step (the official code)
-    phi_pass: str = 'shared'       # 'shared': ε_φ's forward for the baseline is also its training forward; 'separate': own t', ε'
+    phi_pass: str = 'separate'     # the paper's ε_φ step: own t' ~ U(0,T), ε', camera dropped 10% (22_lora); 'shared': reuse the baseline's forward (~25% faster)
     lora_steps: int = 1            # ε_φ steps per particle step (extra ones on fresh t', ε')
     repulsion: float = 0.0         # weight of an SVGD kernel repulsion between particles' coarse occupancies
     entropy: float = 0.0           # ESD's λ: the baseline mixes in the camera-free ε_φ(x_t, t, y) (0: VSD)
