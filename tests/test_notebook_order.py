@@ -4,7 +4,7 @@ from pathlib import Path
 
 NBS = Path(__file__).parent.parent / 'nbs'
 # known look-aheads, each to be removed when its notebook is fixed (notebook, module)
-KNOWN = {('22_lora.ipynb', 'vsd_tutorial.particles')}     # 22 borrows caption_for from 23_particles
+KNOWN = set()                                       # notebooks allowed to look ahead (none)
 
 def notebooks(): return sorted(p for p in NBS.glob('*.ipynb') if p.name != 'index.ipynb')
 

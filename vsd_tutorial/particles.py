@@ -90,7 +90,7 @@ class ParticleConfig:
     # --- diversity and speed (measured in 25_diversity) ---
     init_aspect: float = 3.0       # blobs of n aspect ratios (height/width) spread evenly in log scale over [1/a, a]; 1: all round
     update: str = 'all'            # 'all' particles every step, or one 'random' particle per step (the official code)
-    phi_pass: str = 'separate'     # the paper's ε_φ step: own t' ~ U(0,T), ε', camera dropped 10% (22_lora); 'shared': reuse the baseline's forward (~25% faster)
+    phi_pass: str = 'separate'     # the paper's ε_φ step: own t' ~ U(0,T), ε', camera dropped 10%; 'shared': reuse the baseline's forward (~25% faster)
     lora_steps: int = 1            # ε_φ steps per particle step (extra ones on fresh t', ε')
     repulsion: float = 0.0         # weight of an SVGD kernel repulsion between particles' coarse occupancies
     entropy: float = 0.0           # ESD's λ: the baseline mixes in the camera-free ε_φ(x_t, t, y) (0: VSD)
