@@ -38,8 +38,8 @@ def predict_x0(prior, x_t:torch.Tensor, t:torch.Tensor, eps:torch.Tensor) -> tor
 
 # %% ../nbs/40_cfg_explorer.ipynb #4cd45d6c
 CACHE_CONFIG = dict(sample_prompts=['a red cube', 'a blue sphere', 'a green torus'], n=8, sample_steps=10, seed=0,
-                    distill_prompts=['a red cube'], distill_scales=[1, 3, 7.5, 25, 100],
-                    distill=dict(n=4, steps=120, lr=0.06, seed=0))
+                    distill_prompts=['a red cube'], distill_scales=[1, 7.5, 100],
+                    distill=dict(n=4, steps=300, lr=0.03, seed=0))    # 12_image_distillation's settings, fewer particles and steps
 
 def _u8(images:torch.Tensor) -> np.ndarray: return images.detach().clamp(0, 1).mul(255).round().to(torch.uint8).cpu().numpy()   # (B,3,H,W) uint8
 
