@@ -97,7 +97,7 @@ def print_modes(summary:dict, target=(0.3, 0.7)):
               f"{s['diversity']:6.2f} {s['clean']:6.1%} {s['iou']:5.2f} {s['seconds']:6.0f} {s['step']:6.2f} {'✓' if ok else ''}")
 
 # %% ../nbs/25_diversity.ipynb #fc844499
-BASE = dict(steps=150, lr=0.2, samples=32, init_aspect=1.0)     # the knobs' common base (see the text above)
+BASE = dict(steps=150, lr=0.2, samples=32, init_aspect=1.0, anneal=0.5, phi_pass='shared')   # the knobs' common base (see the text above), spelled out
 TUNED = dict(steps=300, lr=0.2, samples=32, init_aspect=3.0, anneal=0.5, phi_pass='shared')   # the settings this sweep chose, spelled out
 SWEEPS = {  # part: (settings, how many of PROMPTS, seeds)
     'main': ({'VSD x4, round blob': BASE, 'VSD x4, stretched blobs (a = 2)': {**BASE, 'init_aspect': 2.0},
