@@ -209,3 +209,24 @@ def voila():
     SCREENS.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
         yield lambda notebook, **kw: stack.enter_context(voila_server(notebook, **kw))[0]
+
+
+# --- what the widget tests share ---------------------------------------------------------------------------------
+ERROR_SELECTORS = ['.jupyter-widgets-error-widget', '[data-mime-type="application/vnd.jupyter.stderr"]',
+                   '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]']
+
+
+def widget_errors(page):
+    "Text of every widget error / stderr / traceback output shown on the page"
+    return [el.inner_text() for sel in ERROR_SELECTORS for el in page.query_selector_all(sel)]
+
+
+def wait_until(cond, timeout=20.0, every=0.1):
+    "Poll `cond()` until truthy; returns its value, or None after `timeout` seconds"
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        v = cond()
+        if v:
+            return v
+        time.sleep(every)
+    return None

@@ -5,29 +5,9 @@ error, that the console stays clean and that the page asks nothing of a host out
 import time
 from pathlib import Path
 
-from browser_util import SCREENS
+from browser_util import SCREENS, wait_until, widget_errors
 
 SMOKE = Path(__file__).parent / 'fixtures' / 'voila_smoke.ipynb'
-ERROR_SELECTORS = ['.jupyter-widgets-error-widget', '[data-mime-type="application/vnd.jupyter.stderr"]',
-                   '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]']
-
-
-def widget_errors(page):
-    "Text of every widget error / stderr / traceback output shown on the page"
-    return [el.inner_text() for sel in ERROR_SELECTORS for el in page.query_selector_all(sel)]
-
-
-def wait_until(cond, timeout=20.0, every=0.1):
-    "Poll `cond()` until truthy; returns its value, or None after `timeout` seconds"
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        v = cond()
-        if v:
-            return v
-        time.sleep(every)
-    return None
-
-
 def test_voila_slider_changes_image(voila, page_watch):
     page = page_watch.page
     t0 = time.time()

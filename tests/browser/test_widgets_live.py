@@ -7,29 +7,9 @@ leaving localhost. Screenshots: outputs/browser/widgets_live_*.png."""
 import time
 from pathlib import Path
 
-from browser_util import SCREENS
+from browser_util import SCREENS, wait_until, widget_errors
 
 NOTEBOOK = Path(__file__).parent / 'fixtures' / 'widgets_live.ipynb'
-ERROR_SELECTORS = ['.jupyter-widgets-error-widget', '[data-mime-type="application/vnd.jupyter.stderr"]',
-                   '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]']
-
-
-def widget_errors(page):
-    "Text of every widget error / stderr / traceback output shown on the page"
-    return [el.inner_text() for sel in ERROR_SELECTORS for el in page.query_selector_all(sel)]
-
-
-def wait_until(cond, timeout=30.0, every=0.2):
-    "Poll `cond()` until truthy; returns its value, or None after `timeout` seconds"
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        v = cond()
-        if v:
-            return v
-        time.sleep(every)
-    return None
-
-
 def shot(locator):
     "PNG bytes of the element, or None while it is being replaced"
     try:
@@ -51,7 +31,7 @@ def test_mesh_viewer_draws(voila, page_watch):
     page.screenshot(path=str(SCREENS / 'widgets_live_mesh_before.png'))
     page.locator('.widget-dropdown select').first.select_option(label='all')
     time.sleep(0.5)
-    after = wait_until(lambda: (png := shot(page.locator('.js-plotly-plot canvas').first)) not in (None, before) and png)
+    after = wait_until(lambda: (png := shot(page.locator('.js-plotly-plot canvas').first)) not in (None, before) and png, timeout=30)
     page.screenshot(path=str(SCREENS / 'widgets_live_mesh_all.png'))
     assert after, 'the mesh figure did not change after picking "all"'
     assert page.locator('.js-plotly-plot').count() == 1
