@@ -44,6 +44,7 @@ sync-check: install-dev
 	if [ "$$before" != "$$after" ]; then \
 	  echo "error: the library or the notebooks were out of sync; nbdev_export/nbdev_clean changed:"; \
 	  git status --short -- nbs vsd_tutorial; exit 1; fi; echo "notebooks and library in sync"
+	@$(BIN)/python tools/colab_badges.py --check
 
 nbtest: install-dev
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbdev_test --n_workers 1 --timing
