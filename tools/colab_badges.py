@@ -19,7 +19,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CELL_ID = 'colab-badge'
-BADGE_URL = 'https://colab.research.google.com/assets/colab-badge.svg'
 # any earlier version of the link: a markdown line that links to a Colab notebook
 _re_colab_line = re.compile(r'^\s*\[!?\[?Open in Colab.*colab\.research\.google\.com/github/.*$', re.IGNORECASE | re.MULTILINE)
 
@@ -44,8 +43,9 @@ def colab_url(nb_name, cfg=None):
     return f'https://colab.research.google.com/github/{user}/{repo}/blob/{branch}/{nbs_path}/{nb_name}'
 
 
-def badge_markdown(nb_name, cfg=None, img=BADGE_URL):
-    "The markdown line of the link (a badge image whose alt text reads Open in Colab)"
+def badge_markdown(nb_name, cfg=None, img=None):
+    "The markdown line of the link: plain text (a notebook opened offline asks no server for a badge image), or the badge image `img`"
+    if img is None: return f'[Open in Colab]({colab_url(nb_name, cfg)})'
     return f'[![Open in Colab]({img})]({colab_url(nb_name, cfg)})'
 
 
@@ -68,7 +68,7 @@ def title_index(cells):
     return -1
 
 
-def with_badge(nb, nb_name, cfg=None, img=BADGE_URL):
+def with_badge(nb, nb_name, cfg=None, img=None):
     "A copy of notebook dict `nb` with exactly one badge cell, right after the title cell"
     cells = [c for c in nb['cells'] if not is_badge_cell(c)]
     cell = {'cell_type': 'markdown', 'id': CELL_ID, 'metadata': {}, 'source': [badge_markdown(nb_name, cfg, img)]}
