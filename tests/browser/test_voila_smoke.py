@@ -8,6 +8,8 @@ from pathlib import Path
 from browser_util import SCREENS, wait_until, widget_errors
 
 SMOKE = Path(__file__).parent / 'fixtures' / 'voila_smoke.ipynb'
+
+
 def test_voila_slider_changes_image(voila, page_watch):
     page = page_watch.page
     t0 = time.time()

@@ -10,6 +10,8 @@ from pathlib import Path
 from browser_util import SCREENS, wait_until, widget_errors
 
 NOTEBOOK = Path(__file__).parent / 'fixtures' / 'widgets_live.ipynb'
+
+
 def shot(locator):
     "PNG bytes of the element, or None while it is being replaced"
     try:
