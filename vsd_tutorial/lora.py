@@ -75,10 +75,11 @@ class LoRAEpsPhi(nn.Module):
         kw = dict(class_labels=cond.to(x_t.dtype)) if self.cond_embedding is not None else {}
         with self.active(): return self.prior.predict_noise(x_t, t, emb, guidance_scale, **kw)
 
-    def drop_condition(self, cond, generator=None):
-        "Replace each row of `cond` by the null condition (zeros) with probability `p_null`."
+    def drop_condition(self, cond, generator=None, shard:tuple|None=None):
+        "Replace each row of `cond` by the null condition (zeros) with probability `p_null`; `shard` as in `loss`."
         if cond is None: return None
-        keep = (torch.rand(len(cond), generator=generator) >= self.p_null).to(cond)[:, None]
+        rows, n = shard or (slice(None), len(cond))
+        keep = (torch.rand(n, generator=generator)[rows] >= self.p_null).to(cond)[:, None]
         return cond * keep
 
     def objective(self, pred, noise, t):
@@ -88,12 +89,14 @@ class LoRAEpsPhi(nn.Module):
         alpha, _ = self.prior.alpha_sigma(t)
         return (err / alpha.flatten().pow(2)).mean()                   # v_φ − v = (ε_φ − ε)/α_t
 
-    def loss(self, x0, emb, cond=None, generator=None):
+    def loss(self, x0, emb, cond=None, generator=None, shard:tuple|None=None):
         "The paper's ε_φ step on detached renders x0: `objective` at x_t = α_t x0 + σ_t ε, t ~ U(0, T) (not annealed), camera dropped with probability `p_null`."
+        # shard (rows, n): x0 holds `rows` of n particles; t', ε' and the drop are drawn for all n and these rows kept (34a_distributed)
         x0 = x0.detach()
-        t = torch.randint(0, self.prior.num_train_timesteps, (len(x0),), generator=generator).to(x0.device)
-        noise = torch.randn(x0.shape, generator=generator).to(x0)
-        pred = self(self.prior.add_noise(x0, noise, t), t, emb, self.drop_condition(cond, generator))
+        rows, n = shard or (slice(None), len(x0))
+        t = torch.randint(0, self.prior.num_train_timesteps, (n,), generator=generator)[rows].to(x0.device)
+        noise = torch.randn((n, *x0.shape[1:]), generator=generator)[rows].to(x0)
+        pred = self(self.prior.add_noise(x0, noise, t), t, emb, self.drop_condition(cond, generator, shard))
         return self.objective(pred, noise, t)
 
     def save(self, path):

@@ -5,7 +5,7 @@
 # %% ../nbs/23_particles.ipynb #fc087cc4
 from __future__ import annotations
 import math, copy, re, time
-from dataclasses import dataclass, asdict, fields, field as dc_field
+from dataclasses import dataclass, asdict, fields, replace, field as dc_field
 import torch
 from .core import UserError, NonFiniteError, check_positive, check_number
 from .guidance import sds_grad, vsd_grad, grad_injection_loss, guidance_weight, TimestepSampler
@@ -123,10 +123,14 @@ class ParticleConfig:
         if not 0 <= check_number('res_switch', self.res_switch, low=0) <= 1: raise UserError(f'res_switch must be in [0, 1], got {self.res_switch}')
 
 # %% ../nbs/23_particles.ipynb #d086aadf
-def make_field(cfg:ParticleConfig):
-    "The config's radiance fields for its particles: a dense `GridField` or a `HashGridField`."
-    if cfg.field == 'grid': return GridField(cfg.particles, cfg.grid_res, blob_radius=cfg.blob_radius)
-    return HashGridField(cfg.particles, levels=cfg.hash_levels, log2_table=cfg.hash_table, max_res=cfg.hash_max_res, blob_radius=cfg.blob_radius)
+def make_field(cfg:ParticleConfig, rows:slice|None=None):
+    "The config's radiance fields for its particles: a dense `GridField` or a `HashGridField`; `rows`: only those particles, initialised as among all."
+    if cfg.field == 'grid': field = GridField(cfg.particles, cfg.grid_res, blob_radius=cfg.blob_radius)
+    else: field = HashGridField(cfg.particles, levels=cfg.hash_levels, log2_table=cfg.hash_table, max_res=cfg.hash_max_res, blob_radius=cfg.blob_radius)
+    if rows is None: return field
+    part = make_field(replace(cfg, particles=rows.stop - rows.start))
+    part.load_state_dict({k: v[rows] for k, v in field.state_dict().items()})   # every tensor of a field stacks its particles on dim 0
+    return part
 
 def coarse_occupancy(field:GridField, res:int=8) -> torch.Tensor:
     "Each particle's opacity on a res³ lattice of cells over the box (n, res³): 1 - exp(-σ Δ) at the cell centres."
@@ -179,7 +183,7 @@ def blob_aspects(n:int, aspect:float, seed:int) -> torch.Tensor:
 
 class ParticleOptimizer:
     "n radiance-field particles and one shared ε_φ, optimised with VSD (or SDS as its special case): `vsd_step` with options."
-    def __init__(self, prior, config:ParticleConfig):
+    def __init__(self, prior, config:ParticleConfig, rows:slice|None=None):
         c = config
         self.prior = prior
         self.cfg = config
@@ -189,8 +193,10 @@ class ParticleOptimizer:
         self.views = VIEWS
         self.emb = view_embeddings(prior, c.prompt, c.view_prompts)
         self.null = prior.null_embedding(1)
-        self.field = make_field(c).to(prior.device)
-        if c.init_aspect != 1: self.field.blob_scale.copy_(aspect_scale(blob_aspects(c.particles, c.init_aspect, c.seed)))
+        self.rows = rows or slice(0, c.particles)                            # the particles this process holds (34a_distributed: a slice)
+        self.shard = (self.rows, c.particles)                                # every draw is made for all particles; this process keeps `rows`
+        self.field = make_field(c, rows).to(prior.device)
+        if c.init_aspect != 1: self.field.blob_scale.copy_(aspect_scale(blob_aspects(c.particles, c.init_aspect, c.seed)[self.rows]))
         self.opt = ParticleAdam(self.field.parameters(), lr=c.lr)          # one Adam per particle: unpicked ones stay put
         anneal_step = int(c.anneal * c.steps) if c.anneal is not None else None
         self.sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=anneal_step)
@@ -212,8 +218,9 @@ class ParticleOptimizer:
         cams, emb = self.sample_views()
         x0, opacity = self.render_particles(cams)
         x0, emb, cams = self.pick(x0, emb, cams)
-        t = self.sampler(self.step_count, len(x0), self.generator).to(self.prior.device)   # t, annealed after `anneal`
-        noise = torch.randn(x0.shape, generator=self.generator).to(x0)                      # ε
+        rows, n = self.shard
+        t = self.sampler(self.step_count, n, self.generator)[rows].to(self.prior.device)    # t, annealed after `anneal`
+        noise = torch.randn((n, *x0.shape[1:]), generator=self.generator)[rows].to(x0)      # ε
         cond = camera_condition(cams).to(x0)                                                # c
         t1 = self._now()
         grad, phi_loss = self.guidance(x0, emb, cond, t, noise)
@@ -229,7 +236,7 @@ class ParticleOptimizer:
 
     def sample_views(self) -> tuple:
         "A random camera per particle and the prompt embedding of its view word (y^c)."
-        cams = sample_cameras(self.cfg.particles, self.generator)
+        cams = sample_cameras(self.cfg.particles, self.generator)[self.rows]
         return cams, self.embeddings(cams)
 
     def embeddings(self, cams) -> torch.Tensor:
@@ -246,15 +253,19 @@ class ParticleOptimizer:
         "x0 = g(θ, c) in the prior's model space for every particle, and the opacity (for `sparsity`)."
         c = self.cfg
         if self.occupancy is not None: update_occupancy(self.field, self.occupancy, self.step_count, c.samples)
-        out = render(self.field, cams, self.resolution(), c.supersample, c.samples, generator=self.generator, occupancy=self.occupancy)
+        H = self.resolution() * c.supersample
+        jitter = None if self.occupancy is not None else torch.rand(c.particles, H * H, c.samples, generator=self.generator)[self.rows]   # every particle's ray jitter
+        out = render(self.field, cams, self.resolution(), c.supersample, c.samples, generator=self.generator, occupancy=self.occupancy, jitter=jitter)
         return self.prior.encode_images(out['rgb']), out['opacity']
 
     def pick(self, x0, emb, cams) -> tuple:
         "All particles (`update='all'`), or one random particle's image, prompt and camera (the official code); sets `picked`."
         self.picked = None
+        self.shard = (self.rows, self.cfg.particles)
         if self.cfg.update == 'all': return x0, emb, cams
         i = torch.randint(self.cfg.particles, (1,), generator=self.generator).item()
         self.picked = [i]
+        self.shard = (slice(None), 1)                                        # this step's draws: for the one picked particle
         return x0[i:i + 1], emb[i:i + 1], cams[[i]]
 
     def guidance(self, x0, emb, cond, t, noise) -> tuple:
@@ -270,7 +281,7 @@ class ParticleOptimizer:
         c = self.cfg
         shared = c.phi_pass == 'shared'                                      # one ε_φ forward: the baseline and ε_φ's loss
         with torch.set_grad_enabled(shared):
-            pred = self.phi(x_t, t, emb, self.phi.drop_condition(cond, self.generator) if shared and c.entropy else cond)
+            pred = self.phi(x_t, t, emb, self.phi.drop_condition(cond, self.generator, self.shard) if shared and c.entropy else cond)
         phi_loss = self.phi.objective(pred, noise, t) if shared else None    # ‖ε_φ(x_t, t, c, y) - ε‖² (v-target on v-models)
         b = pred.detach()
         if c.entropy:                                                        # ESD: λ ε_φ(x_t, t, y) + (1-λ) ε_φ(x_t, t, c, y)
@@ -294,7 +305,7 @@ class ParticleOptimizer:
         "`lora_steps` AdamW steps on ε_φ: the first on the shared forward's `loss` if given, the others on fresh t', ε'. Returns the first loss."
         first = None
         for k in range(self.cfg.lora_steps):
-            if loss is None: loss = self.phi.loss(x0.detach(), emb, cond, generator=self.generator)
+            if loss is None: loss = self.phi.loss(x0.detach(), emb, cond, generator=self.generator, shard=self.shard)
             self._check_finite([loss], 'ε_φ loss at step')
             self.phi_opt.zero_grad(set_to_none=True)
             loss.backward()

@@ -68,7 +68,7 @@ def ray_box(origins, dirs, bound:float):
 
 # %% ../nbs/21_nerf.ipynb #57f22cfc
 def render_rays(field:GridField, origins, dirs, samples:int=64, generator=None, background=BACKGROUND,
-                normals:bool=False) -> dict:
+                normals:bool=False, jitter:torch.Tensor|None=None) -> dict:
     "Volume-render rays (n,R,3) of the n particles: rgb (n,R,3), opacity (n,R), depth (n,R)[, normal (n,R,3)]."
     from nerfacc import render_weight_from_density, accumulate_along_rays
     n, R = origins.shape[:2]
@@ -76,7 +76,8 @@ def render_rays(field:GridField, origins, dirs, samples:int=64, generator=None, 
     hit = far > near
     far = torch.where(hit, far, near + 1e-3)
     u = torch.arange(samples, device=origins.device) / samples           # stratified: one jittered sample per bin
-    jitter = torch.rand(n, R, samples, generator=generator).to(origins) if generator is not None else torch.full((n, R, samples), 0.5).to(origins)
+    if jitter is None: jitter = torch.rand(n, R, samples, generator=generator) if generator is not None else torch.full((n, R, samples), 0.5)
+    jitter = jitter.to(origins)                                           # (n,R,S) offsets in [0,1); given: drawn by the caller
     edges = torch.cat([u, torch.ones(1, device=u.device)])
     bins = near[..., None] + (far - near)[..., None] * edges              # (n,R,S+1)
     t_starts, t_ends = bins[..., :-1], bins[..., 1:]
@@ -103,14 +104,14 @@ def density_normals(field:GridField, x:torch.Tensor, eps:float|None=None, partic
 
 # %% ../nbs/21_nerf.ipynb #14f02182
 def render(field:GridField, cams:CameraBatch, res:int=32, supersample:int=1, samples:int=64, generator=None,
-           normals:bool=False, occupancy=None) -> dict:
+           normals:bool=False, occupancy=None, jitter:torch.Tensor|None=None) -> dict:
     "Render particle i through camera i (n cameras for n particles): rgb (n,3,res,res), opacity (n,1,res,res), depth, [normal]."
     if len(cams) != field.n: raise UserError(f'{len(cams)} cameras for {field.n} particles; give one camera per particle')
     check_positive('res', res); check_positive('supersample', supersample)
     H = res * supersample
     o, d = get_rays(cams.c2w, cams.fovy, H)                               # cameras live on the CPU
     o, d = o.reshape(field.n, -1, 3).to(field.device), d.reshape(field.n, -1, 3).to(field.device)
-    if occupancy is None: out = render_rays(field, o, d, samples, generator, normals=normals)
+    if occupancy is None: out = render_rays(field, o, d, samples, generator, normals=normals, jitter=jitter)
     else: out = render_rays_occupancy(field, occupancy, o, d, samples, normals=normals)
     img = lambda v: F.avg_pool2d(v.reshape(field.n, H, H, -1).permute(0, 3, 1, 2), supersample) if supersample > 1 else v.reshape(field.n, H, H, -1).permute(0, 3, 1, 2)
     return {k: img(v) for k, v in out.items()}
