@@ -4,7 +4,7 @@
 
 # %% ../nbs/35_cli.ipynb #b35ec7bf
 from __future__ import annotations
-import argparse, sys, json, math
+import argparse, sys, json, math, os
 from pathlib import Path
 from .core import UserError, check_positive, check_number
 
@@ -89,13 +89,26 @@ def cmd_generate(a):
     out = Path(a.out)
     if 'nerf' not in a.stages and not (out / 'checkpoints').is_dir():
         raise UserError(f'no stage-1 run in {out}; add nerf to --stages (e.g. --stages nerf,geometry,texture)')
+    processes = int(os.environ.get('WORLD_SIZE', '1'))           # > 1 under torchrun: the particles across processes (34a_distributed)
+    rank = int(os.environ.get('RANK', '0'))
+    if processes > 1:
+        import torch
+        from vsd_tutorial.distributed import init_distributed
+        init_distributed(a.device or ('cuda' if torch.cuda.is_available() else 'cpu'))   # before the prior: each process its GPU
     prior = load_prior(a.prior, device=a.device, dtype=a.precision)
     for v in ('front', 'side', 'back', 'overhead'): prior.tokenize(caption_for(cfg.prompt, v))   # unknown toy words: stop now
     if 'nerf' in a.stages and not (a.resume and _nerf_finished(out, cfg)):
-        m = generate(prior, cfg, out, resume=a.resume, checkpoint_every=a.checkpoint_every, progress=_progress())
+        if processes > 1:
+            from vsd_tutorial.distributed import generate_sharded
+            m = generate_sharded(prior, cfg, out, resume=a.resume, checkpoint_every=a.checkpoint_every, progress=_progress())
+        else: m = generate(prior, cfg, out, resume=a.resume, checkpoint_every=a.checkpoint_every, progress=_progress())
         acc = f", judge accuracy {m['accuracy']:.0%}, modes {m['modes']}" if 'accuracy' in m else ''
-        print(f"{cfg.method.upper()} x{cfg.particles} done in {m['seconds']:.0f} s{acc}\n"
+        if rank == 0: print(f"{cfg.method.upper()} x{cfg.particles} done in {m['seconds']:.0f} s{acc}\n"
               f"results in {out}: grid.png, turntable.gif, particle_*/view_*.png, metrics.json")
+    if processes > 1:
+        from vsd_tutorial.distributed import close_distributed
+        close_distributed()
+    if rank != 0: return                                          # the mesh stages run on rank 0, from the gathered checkpoint
     mesh_stages_asked = [s for s in a.stages if s != 'nerf']
     if mesh_stages_asked:
         from vsd_tutorial.mesh.pipeline import mesh_stages
