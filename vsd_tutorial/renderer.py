@@ -30,11 +30,12 @@ def aspect_scale(aspect:torch.Tensor) -> torch.Tensor:
     return torch.stack([a ** (-1 / 3), a ** (-1 / 3), a ** (2 / 3)], -1)
 
 class GridField(nn.Module):
-    "Radiance fields of `n` particles as dense grids over [-bound, bound]³: density (softplus) and RGB (sigmoid)."
-    def __init__(self, n:int=1, res:int=32, bound:float=0.5, blob_strength:float=10., blob_radius:float=0.35):
+    "Radiance fields of `n` particles as dense grids over [-bound, bound]³: density (softplus) and RGB (sigmoid), lit by `light` if given."
+    def __init__(self, n:int=1, res:int=32, bound:float=0.5, blob_strength:float=10., blob_radius:float=0.35, light=None):
         super().__init__()
         check_positive('n', n); check_positive('res', res)
         self.n, self.res, self.bound, self.blob_strength, self.blob_radius = n, res, bound, blob_strength, blob_radius
+        self.light = light                                             # None: the colour is the radiance; a direction: it is an albedo, shaded by `lambert`
         self.grid = nn.Parameter(torch.zeros(n, 4, res, res, res))     # channel 0: density pre-activation; 1-3: colour logits
         self.register_buffer('blob_scale', torch.ones(n, 3))           # each particle's blob stretch (scene initialisation)
 
@@ -46,8 +47,8 @@ class GridField(nn.Module):
         if 'blob_scale' not in state_dict: state_dict = {**state_dict, 'blob_scale': torch.ones(self.n, 3)}
         return super().load_state_dict(state_dict, strict, assign)
 
-    def query(self, x:torch.Tensor, particle:int|None=None):
-        "Density (n,M) and colour (n,M,3) at world points x (n,M,3); zero density outside the box. `particle`: only that one (x (1,M,3))."
+    def query(self, x:torch.Tensor, particle:int|None=None, shade:bool=True):
+        "Density (n,M) and colour (n,M,3) at world points x (n,M,3); zero density outside the box. `particle`: only that one (x (1,M,3)); `shade=False`: the albedo."
         g = x / self.bound                                             # grid_sample wants [-1,1]; x->W, y->H, z->D
         grid = self.grid if particle is None else self.grid[particle:particle + 1]
         feats = F.grid_sample(grid, g[:, :, None, None], mode='bilinear', padding_mode='border', align_corners=True)
@@ -55,7 +56,21 @@ class GridField(nn.Module):
         inside = (g.abs() <= 1).all(-1)
         scale = (self.blob_scale if particle is None else self.blob_scale[particle:particle + 1])[:, None]
         sigma = F.softplus(feats[..., 0] + blob_density(x, self.blob_strength, self.blob_radius, scale)) * inside
-        return sigma, torch.sigmoid(feats[..., 1:])
+        rgb = torch.sigmoid(feats[..., 1:])
+        if self.light is not None and shade: rgb = rgb * lambert(self.normals(x, particle), self.light)[..., None]   # albedo · shading
+        return sigma, rgb
+
+    def normals(self, x:torch.Tensor, particle:int|None=None) -> torch.Tensor:
+        "Outward unit normals (n,M,3) at x: −∇h of the density's pre-activation h (blob included) on the lattice, box-blurred over 3³ voxels, read trilinearly. Differentiable."
+        grid = self.grid if particle is None else self.grid[particle:particle + 1]
+        scale = self.blob_scale if particle is None else self.blob_scale[particle:particle + 1]
+        lin = torch.linspace(-self.bound, self.bound, self.res, device=self.device)
+        z, y, x_ = torch.meshgrid(lin, lin, lin, indexing='ij')                               # grid axes (D,H,W) = (z,y,x)
+        h = grid[:, 0] + blob_density(torch.stack([x_, y, z], -1), self.blob_strength, self.blob_radius, scale[:, None, None, None])
+        h = F.avg_pool3d(h[:, None], 3, 1, 1, count_include_pad=False)[:, 0]               # smooth the normals, not the density
+        gz, gy, gx = torch.gradient(h, dim=(1, 2, 3))
+        g = F.grid_sample(torch.stack([gx, gy, gz], 1), (x / self.bound)[:, :, None, None], mode='bilinear', padding_mode='border', align_corners=True)
+        return -F.normalize(g[:, :, :, 0, 0].transpose(1, 2), dim=-1)
 
 # %% ../nbs/21_nerf.ipynb #9bb3db26
 def ray_box(origins, dirs, bound:float):
@@ -99,7 +114,7 @@ def density_normals(field:GridField, x:torch.Tensor, eps:float|None=None, partic
     eps = eps or field.bound / field.res
     e = torch.eye(3, device=x.device) * eps
     with torch.no_grad():
-        grad = torch.stack([field.query(x + e[i], particle)[0] - field.query(x - e[i], particle)[0] for i in range(3)], -1)
+        grad = torch.stack([field.query(x + e[i], particle, shade=False)[0] - field.query(x - e[i], particle, shade=False)[0] for i in range(3)], -1)
     return -F.normalize(grad, dim=-1)
 
 # %% ../nbs/21_nerf.ipynb #14f02182
@@ -124,9 +139,9 @@ def render_views(field:GridField, cams:CameraBatch, res:int=64, samples:int=96) 
 
 # %% ../nbs/21_nerf.ipynb #caa23d19
 @torch.no_grad()
-def field_from_primitive(prim, res:int=64, bound:float=0.5, density:float=30.) -> GridField:
-    "A GridField holding a toy-world primitive: density `density` inside its SDF, colour its albedo."
-    f = GridField(1, res, bound, blob_strength=0.)
+def field_from_primitive(prim, res:int=64, bound:float=0.5, density:float=30., light=None) -> GridField:
+    "A GridField holding a toy-world primitive: density `density` inside its SDF, colour its albedo (lit by `light` if given)."
+    f = GridField(1, res, bound, blob_strength=0., light=light)
     lin = torch.linspace(-bound, bound, res)
     z, y, x = torch.meshgrid(lin, lin, lin, indexing='ij')                  # grid axes (D,H,W) = (z,y,x)
     sdf = prim.sdf(torch.stack([x, y, z], -1))

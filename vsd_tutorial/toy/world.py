@@ -14,7 +14,7 @@ from ..cameras import orbit_camera, get_rays, view_word
 
 # %% auto #0
 __all__ = ['SHAPES', 'COLOURS', 'MODES', 'VIEWS', 'BACKGROUND', 'LIGHT', 'EXTENTS', 'sdf_sphere', 'sdf_cube', 'sdf_cylinder',
-           'sdf_cone', 'sdf_torus', 'Primitive', 'trace', 'render_primitive', 'CameraRanges', 'article',
+           'sdf_cone', 'sdf_torus', 'Primitive', 'lambert', 'trace', 'render_primitive', 'CameraRanges', 'article',
            'object_prompt', 'caption', 'Scene', 'sample_scene', 'render_scenes', 'make_dataset', 'write_dataset']
 
 # %% ../../nbs/01_toy_world.ipynb #b28c93fa
@@ -95,6 +95,11 @@ def _normals(prim:Primitive, p, eps=1e-3):
     e = torch.eye(3, dtype=p.dtype) * eps
     return F.normalize(torch.stack([prim.sdf(p + e[i]) - prim.sdf(p - e[i]) for i in range(3)], -1), dim=-1)
 
+def lambert(normals:torch.Tensor, light=LIGHT, ambient:float=0.45) -> torch.Tensor:
+    "The toy world's shading of unit normals (...,3): ambient + (1 − ambient)·max(0, n·l), with l the unit direction to `light`."
+    l = F.normalize(torch.as_tensor(light, dtype=normals.dtype, device=normals.device), dim=0)
+    return ambient + (1 - ambient) * (normals @ l).clamp(min=0)
+
 def trace(prim:Primitive, origins, dirs, steps:int=64, hit_eps:float=5e-3, far:float=4.):
     "Sphere-trace rays (N,3); returns (hit mask (N,), points (N,3), depths (N,))."
     t = torch.zeros(origins.shape[:-1])
@@ -111,8 +116,7 @@ def render_primitive(prim:Primitive, c2w:torch.Tensor, fovy, res:int=32, supersa
     c2w = c2w.reshape(-1, 4, 4)
     o, d = get_rays(c2w, fovy, res * supersample)
     hit, p, _ = trace(prim, o.reshape(-1, 3), d.reshape(-1, 3), steps=steps)
-    light = F.normalize(torch.tensor(LIGHT), dim=0)
-    shade = 0.45 + 0.55 * (_normals(prim, p) @ light).clamp(min=0)
+    shade = lambert(_normals(prim, p))
     a = hit.float()[:, None]
     rgb = a * prim.albedo[None] * shade[:, None] + (1 - a) * torch.tensor(background)[None]
     out = torch.cat([rgb, a], -1).reshape(len(c2w), res * supersample, res * supersample, 4).permute(0, 3, 1, 2)
