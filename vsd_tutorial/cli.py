@@ -105,19 +105,23 @@ def cmd_generate(a):
         acc = f", judge accuracy {m['accuracy']:.0%}, modes {m['modes']}" if 'accuracy' in m else ''
         if rank == 0: print(f"{cfg.method.upper()} x{cfg.particles} done in {m['seconds']:.0f} s{acc}\n"
               f"results in {out}: grid.png, turntable.gif, particle_*/view_*.png, metrics.json")
-    if processes > 1:
-        from vsd_tutorial.distributed import close_distributed
-        close_distributed()
-    if rank != 0: return                                          # the mesh stages run on rank 0, from the gathered checkpoint
     mesh_stages_asked = [s for s in a.stages if s != 'nerf']
     if mesh_stages_asked:
         from vsd_tutorial.mesh.pipeline import mesh_stages
-        field = load_run(out)[1].to(prior.device)
-        m = mesh_stages(prior, field, mcfg, out, stages=mesh_stages_asked, resume=a.resume, checkpoint_every=a.checkpoint_every,
-                        progress=_progress())
+        field_cfg, field, _ = load_run(out)
+        field = field.to(prior.device)
+        if processes > 1:                                         # each process refines its rows of the particles; rank 0 writes
+            from vsd_tutorial.distributed import mesh_stages_sharded
+            m = mesh_stages_sharded(prior, field, field_cfg, mcfg, out, stages=mesh_stages_asked, resume=a.resume,
+                                    checkpoint_every=a.checkpoint_every, progress=_progress())
+        else: m = mesh_stages(prior, field, mcfg, out, stages=mesh_stages_asked, resume=a.resume, checkpoint_every=a.checkpoint_every,
+                              progress=_progress())
         acc = f", judge accuracy {m['accuracy']:.0%}, modes {m['modes']}" if 'accuracy' in m else ''
-        print(f"meshes ({'+'.join(mesh_stages_asked)}) done in {sum(m['seconds'].values()):.0f} s{acc}\n"
+        if rank == 0: print(f"meshes ({'+'.join(mesh_stages_asked)}) done in {sum(m['seconds'].values()):.0f} s{acc}\n"
               f"results in {out}: particle_*/mesh.glb, particle_*/mesh.obj, mesh_grid.png, mesh_turntable.gif, metrics.json (mesh)")
+    if processes > 1:
+        from vsd_tutorial.distributed import close_distributed
+        close_distributed()
 
 class _Parser(argparse.ArgumentParser):
     "argparse, but a usage error is one line on stderr (like every other error here) and exit status 2."

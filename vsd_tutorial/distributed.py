@@ -5,7 +5,7 @@
 # %% ../nbs/34a_distributed.ipynb #a34a0005
 from __future__ import annotations
 import hashlib, json, os, time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import timedelta
 from pathlib import Path
 import torch
@@ -14,10 +14,13 @@ from .core import UserError, strict_json
 from .particles import ParticleConfig, ParticleOptimizer, make_field
 from .pipeline import _open_run, _checked_step, _snapshot, save_checkpoint, write_results, to_uint8_t, CHECKPOINTS
 from .priors import ToyPrior
+from .mesh.stages import MeshConfig, GeometryStage, TextureStage, TextureField
+from .mesh.pipeline import MESH_STAGES, run_stage, mesh_stages
 
 # %% auto #0
 __all__ = ['TIMEOUT_ENV', 'world', 'init_distributed', 'close_distributed', 'shard_rows', 'all_gather', 'gather_rows',
-           'check_same', 'on_rank0', 'AllReduceAdamW', 'ShardedParticleOptimizer', 'generate_sharded']
+           'check_same', 'on_rank0', 'AllReduceAdamW', 'ShardedParticleOptimizer', 'generate_sharded', 'field_rows',
+           'ShardedGeometryStage', 'ShardedTextureStage', 'mesh_stages_sharded']
 
 # %% ../nbs/34a_distributed.ipynb #a34a0007
 TIMEOUT_ENV = 'VSD_TIMEOUT'                # seconds a collective may wait for the other processes (default 300)
@@ -201,3 +204,111 @@ def _write_outputs(field, config, out, snaps, judge, evaluate, seconds, seconds_
     metrics.update(seconds=seconds, seconds_per_step=seconds_per_step, timing_per_step=timing, processes=world()[1])
     (out / 'metrics.json').write_text(strict_json(metrics, indent=1))
     return metrics
+
+# %% ../nbs/34a_distributed.ipynb #a34a0041
+def field_rows(field_cfg:ParticleConfig, field, rows:slice):
+    "Particles `rows` of a stage-1 field (made with `field_cfg`) as a field of their own."
+    part = make_field(replace(field_cfg, particles=rows.stop - rows.start)).to(field.device)
+    part.load_state_dict({k: v[rows] for k, v in field.state_dict().items()})   # every tensor of a field stacks its particles on dim 0
+    return part
+
+class ShardedGeometryStage(GeometryStage):
+    "Stage 2 on this process's rows `shard=(rows, n)` of n particles (`field` holds only those rows); checkpoints of all n."
+    def __init__(self, prior, field, cfg:MeshConfig, shard:tuple):
+        super().__init__(prior, field, cfg)
+        self.shard = shard                                               # every draw for all n particles, these rows kept (32's _Stage._draw)
+
+    def state_dict(self) -> dict:
+        "The one-process checkpoint of all n meshes (every process must call it): SDFs, offsets and Adam's moments joined."
+        sd = super().state_dict()
+        parts = all_gather(dict(dmtets=sd['dmtets'], opt=sd['opt']['state'], count=len(sd['opt']['param_groups'][0]['params'])))
+        sd['dmtets'] = _join_modules([p['dmtets'] for p in parts])
+        sd['opt']['state'] = _join_param_lists([p['opt'] for p in parts], [p['count'] for p in parts])
+        sd['opt']['param_groups'][0]['params'] = list(range(sum(p['count'] for p in parts)))
+        return sd
+
+    def load_state_dict(self, sd:dict):
+        "Restore a checkpoint of all n meshes (made by any number of processes): this process keeps its rows."
+        rows, per = self.shard[0], len(list(self.dmtets[0].parameters()))   # Adam numbers the parameters particle by particle
+        opt = dict(sd['opt'], state=_param_rows(sd['opt']['state'], rows, per),
+                   param_groups=[dict(sd['opt']['param_groups'][0], params=list(range((rows.stop - rows.start) * per)))])
+        return super().load_state_dict(dict(sd, dmtets=_rows_of_modules(sd['dmtets'], rows), opt=opt))
+
+class ShardedTextureStage(TextureStage):
+    "Stage 3 on this process's rows `shard=(rows, n)` (`meshes`, `texture`: only those rows); ε_φ replicated, its gradients all-reduced."
+    def __init__(self, prior, meshes:list, texture, cfg:MeshConfig, shard:tuple):
+        super().__init__(prior, meshes, texture, cfg)
+        self.shard = shard                                               # the draws of _draw and of ε_φ's loss: for all n, these rows kept
+        rows, n = shard
+        self.phi_opt = AllReduceAdamW(self.phi.lora_parameters(), (rows.stop - rows.start) / n, lr=cfg.lora_lr)
+
+    def state_dict(self) -> dict:
+        "The one-process checkpoint of all n textures (every process must call it); ε_φ and its AdamW are the same everywhere."
+        sd = super().state_dict()
+        parts = all_gather(dict(texture=sd['texture'], opt=sd['opt']['state'], meshes=sd['meshes']))
+        sd['texture'] = _join([p['texture'] for p in parts])
+        sd['opt']['state'] = _join_moments([p['opt'] for p in parts])
+        sd['meshes'] = [m for p in parts for m in p['meshes']]
+        return sd
+
+    def load_state_dict(self, sd:dict):
+        "Restore a checkpoint of all n textures (made by any number of processes): this process keeps its rows."
+        rows = self.shard[0]
+        opt = dict(sd['opt'], state={i: {k: v[rows] if torch.is_tensor(v) and v.ndim else v for k, v in s.items()} for i, s in sd['opt']['state'].items()})
+        super().load_state_dict(dict(sd, texture={k: v[rows] for k, v in sd['texture'].items()}, opt=opt))
+        self.meshes = [(v.to(self.prior.device), f.to(self.prior.device)) for v, f in sd['meshes'][rows]]
+        return self
+
+def _join_param_lists(states:list, counts:list) -> dict:
+    "Join optimizer `state` dicts whose parameters are numbered per slice (`counts` parameters each), renumbering them."
+    out, offset = {}, 0
+    for state, count in zip(states, counts):
+        out.update({offset + i: s for i, s in state.items()})
+        offset += count
+    return out
+
+def _param_rows(state:dict, rows:slice, per:int) -> dict:
+    "The optimizer state of particles `rows` when each particle has `per` parameters, renumbered from 0."
+    first, stop = rows.start * per, rows.stop * per
+    return {i - first: s for i, s in state.items() if first <= i < stop}
+
+def _join_moments(states:list) -> dict:
+    "Join optimizer `state` dicts of one parameter stacked over particles: its moments along dim 0 (step counts are shared)."
+    return {i: {k: torch.cat([s[i][k] for s in states]) if torch.is_tensor(v) and v.ndim else v for k, v in states[0][i].items()} for i in states[0]}
+
+# %% ../nbs/34a_distributed.ipynb #a34a0047
+def mesh_stages_sharded(prior, field, field_cfg:ParticleConfig, cfg:MeshConfig, out, stages=MESH_STAGES, resume:bool=False,
+                        checkpoint_every:int=50, progress:bool=True, judge=None) -> dict:
+    "`mesh_stages` with the particles across processes: each refines its rows of `field`, rank 0 writes checkpoints of all n, exports and evaluates."
+    rank, size = world()
+    out = Path(out)
+    n = field.n
+    rows = shard_rows(n, rank, size)
+    check_same(asdict(cfg), 'the mesh settings')
+    part = field_rows(field_cfg, field, rows)
+    show = progress and rank == 0
+    seconds = {}
+    t0 = time.time()
+    geo = ShardedGeometryStage(prior, part, cfg, (rows, n))
+    if 'geometry' in stages:
+        run_stage(geo, out / 'checkpoints' / 'geometry', resume, checkpoint_every, show, desc=f'geometry x{n} on {size} processes', rank0=on_rank0)
+    seconds['geometry'] = time.time() - t0
+    if 'texture' in stages:
+        t1 = time.time()
+        init = TextureField.from_field(part, cfg.texture_res) if cfg.texture_init == 'nerf' else TextureField(len(geo.dmtets), cfg.texture_res, field.bound)
+        tex = ShardedTextureStage(prior, geo.meshes(), init, cfg, (rows, n))
+        try: run_stage(tex, out / 'checkpoints' / 'texture', resume, checkpoint_every, show, desc=f'texture x{n} on {size} processes', rank0=on_rank0)
+        finally: tex.close()
+        seconds['texture'] = time.time() - t1
+    return on_rank0(_export_meshes_rank0, prior, field, cfg, out, stages, judge, seconds)
+
+def _export_meshes_rank0(prior, field, cfg, out, stages, judge, seconds) -> dict:
+    "Rank 0: one-process `mesh_stages` finds every stage finished in the gathered checkpoints; it exports and evaluates."
+    m = mesh_stages(prior, field, cfg, out, stages=stages, resume=True, progress=False, judge=judge)
+    m['seconds'].update(seconds)                                          # the stages' time across processes, not the reload's
+    m['processes'] = world()[1]
+    path = out / 'metrics.json'
+    metrics = json.loads(path.read_text())
+    metrics['mesh'] = m
+    path.write_text(strict_json(metrics, indent=1))
+    return m

@@ -23,15 +23,15 @@ __all__ = ['MESH_STAGES', 'run_stage', 'export_meshes', 'evaluate_meshes', 'mesh
 MESH_STAGES = ('geometry', 'texture')
 
 def run_stage(stage, folder, resume:bool=False, checkpoint_every:int=50, progress:bool=True, stop_after:int|None=None,
-              desc:str='') -> bool:
+              desc:str='', rank0=None) -> bool:
     "Run `stage` to its last step with checkpoints in `folder`, resuming when asked; False when stopped after `stop_after` steps of this call."
+    # rank0(fn, *args): where file work runs (34a_distributed: on rank 0 only, every process gets its result); default: here
     from tqdm.auto import tqdm
     folder = Path(folder)
     check_positive('checkpoint_every', checkpoint_every)
-    if any((folder / n).exists() for n in CHECKPOINTS):
-        if not resume: raise UserError(f'{folder.parent.parent} already holds a {folder.name} stage; pass --resume to continue it or choose another --out')
-        stage.load_state_dict(load_checkpoint(folder, warn=lambda line: print(line, file=sys.stderr), set_aside=True)[0]['optimizer'])
-    folder.mkdir(parents=True, exist_ok=True)
+    rank0 = rank0 or (lambda fn, *args: fn(*args))
+    state = rank0(_open_stage, folder, resume)
+    if state is not None: stage.load_state_dict(state)
     bar, done = tqdm(total=stage.steps, initial=stage.step_count, desc=desc, disable=not progress), 0
     try:
         while stage.step_count < stage.steps:
@@ -39,10 +39,20 @@ def run_stage(stage, folder, resume:bool=False, checkpoint_every:int=50, progres
             except NonFiniteError as e:
                 raise NonFiniteError(f'{e}; stopped. The last good {folder.name} checkpoint is in {folder}; lower the learning rate and --resume') from None
             s, done = stage.step_count, done + 1; bar.update(1)
-            if s % checkpoint_every == 0 or s == stage.steps: save_checkpoint(dict(optimizer=stage.state_dict()), folder)
+            if s % checkpoint_every == 0 or s == stage.steps: rank0(save_checkpoint, dict(optimizer=stage.state_dict()), folder)
             if stop_after is not None and done >= stop_after and s < stage.steps: return False    # as if killed here
     finally: bar.close()
     return True
+
+def _open_stage(folder:Path, resume:bool):
+    "The stage's checkpoint state in `folder` when resuming (None when there is none); refuses to overwrite one without `resume`."
+    state = None
+    if any((folder / n).exists() for n in CHECKPOINTS):
+        if not resume: raise UserError(f'{folder.parent.parent} already holds a {folder.name} stage; pass --resume to continue it or choose another --out')
+        state = load_checkpoint(folder, warn=lambda line: print(line, file=sys.stderr), set_aside=True)[0]['optimizer']
+    folder.mkdir(parents=True, exist_ok=True)
+    return state
+
 
 # %% ../../nbs/34_mesh_pipeline.ipynb #1bfdeb67
 def export_meshes(meshes:list, colour_fns:list, out, texture_size:int=256) -> list:

@@ -105,6 +105,7 @@ class _Stage:
         self.sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=int(cfg.anneal * steps) if cfg.anneal is not None else None)
         self.generator = torch.Generator().manual_seed(cfg.seed + seed_offset)
         self.step_count = 0
+        self.shard = (slice(0, n), n)            # (rows, n): every draw is for all n particles, this process keeps `rows` (34a_distributed)
 
     def step(self) -> dict:
         "One optimisation step of every particle (`_step`), with deterministic CPU kernels so a checkpoint resumes exactly."
@@ -113,10 +114,11 @@ class _Stage:
     def _draw(self):
         "Cameras, their prompt embeddings, timesteps and noise for one step."
         g, p = self.generator, self.prior
-        cams = sample_cameras(self.n, g)
+        rows, n = self.shard
+        cams = sample_cameras(n, g)[rows]
         emb = torch.cat([self.emb[v] for v in cams.views])
-        t = self.sampler(self.step_count, self.n, g).to(p.device)
-        noise = torch.randn((self.n, *p.latent_shape), generator=g).to(p.device)
+        t = self.sampler(self.step_count, n, g)[rows].to(p.device)
+        noise = torch.randn((n, *p.latent_shape), generator=g)[rows].to(p.device)
         return cams, emb, t, noise
 
     def _check_grads(self, params, what:str):
@@ -248,7 +250,7 @@ class TextureStage(_Stage):
                         guidance_scale=c.texture_guidance, null_emb=self.null)
         self.opt.zero_grad(set_to_none=True); grad_injection_loss(x0, grad).backward()
         self._check_grads(self.texture.parameters(), 'texture'); self.opt.step()
-        phi_loss = self.phi.loss(x0.detach(), emb, cond, generator=self.generator)
+        phi_loss = self.phi.loss(x0.detach(), emb, cond, generator=self.generator, shard=self.shard)
         if not torch.isfinite(phi_loss): raise NonFiniteError(f'non-finite ε_φ loss at step {self.step_count}')
         self.phi_opt.zero_grad(set_to_none=True); phi_loss.backward(); self.phi_opt.step()
         self.step_count += 1
