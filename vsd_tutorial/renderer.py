@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from .core import UserError, check_positive
 from .cameras import get_rays
 from .views import CameraBatch
-from .toy.world import BACKGROUND
+from .toy.world import BACKGROUND, LIGHT, lambert
 
 # %% auto #0
 __all__ = ['blob_density', 'aspect_scale', 'GridField', 'ray_box', 'render_rays', 'density_normals', 'render', 'render_views',
