@@ -9,7 +9,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 import torch
 from .core import UserError, check_positive
-from .particles import ParticleConfig, ParticleOptimizer
+from .particles import ParticleConfig, ParticleOptimizer, saved_config, PRE_FIDELITY
 from .pipeline import evaluate_field
 
 # %% auto #0
@@ -60,7 +60,7 @@ def mode_sweep(prior, judge, settings:dict, prompts=PROMPTS, seeds=(0, 1), cache
         cache = Path(cache)
         if cache.exists():
             for line in cache.read_text().splitlines():
-                if line.strip(): row = json.loads(line); known[run_key(ParticleConfig(**row['config']))] = row
+                if line.strip(): row = json.loads(line); known[run_key(ParticleConfig(**saved_config(row['config'])))] = row
         cache.parent.mkdir(parents=True, exist_ok=True)
     rows = []
     for name, cfg in tqdm(cfgs, desc='runs', disable=not progress):
@@ -97,8 +97,8 @@ def print_modes(summary:dict, target=(0.3, 0.7)):
               f"{s['diversity']:6.2f} {s['clean']:6.1%} {s['iou']:5.2f} {s['seconds']:6.0f} {s['step']:6.2f} {'✓' if ok else ''}")
 
 # %% ../nbs/25_diversity.ipynb #fc844499
-BASE = dict(steps=150, lr=0.2, samples=32, init_aspect=1.0, anneal=0.5, phi_pass='shared')   # the knobs' common base (see the text above), spelled out
-TUNED = dict(steps=300, lr=0.2, samples=32, init_aspect=3.0, anneal=0.5, phi_pass='shared')   # the settings this sweep chose, spelled out
+BASE = dict(steps=150, lr=0.2, samples=32, init_aspect=1.0, anneal=0.5, phi_pass='shared', **PRE_FIDELITY)   # the knobs' common base (see the text above), spelled out
+TUNED = dict(steps=300, lr=0.2, samples=32, init_aspect=3.0, anneal=0.5, phi_pass='shared', **PRE_FIDELITY)   # the settings this sweep chose, spelled out
 SWEEPS = {  # part: (settings, how many of PROMPTS, seeds)
     'main': ({'VSD x4, round blob': BASE, 'VSD x4, stretched blobs (a = 2)': {**BASE, 'init_aspect': 2.0},
               'VSD x4, stretched blobs (a = 3)': {**BASE, 'init_aspect': 3.0},
@@ -159,7 +159,7 @@ def picture_runs(prior, folder, settings:dict=PICTURES, prompt:str='a purple cub
         cfg = ParticleConfig(prompt, seed=seed, **{**kw, **override})
         sub = Path(folder) / re.sub(r'\W+', '_', name).strip('_')
         saved = sub / 'metrics.json'
-        fresh = saved.exists() and run_key(ParticleConfig(**json.loads(saved.read_text())['config'])) == run_key(cfg)
+        fresh = saved.exists() and run_key(ParticleConfig(**saved_config(json.loads(saved.read_text())['config']))) == run_key(cfg)
         if not fresh and not compute: continue
         if not fresh:
             with tempfile.TemporaryDirectory() as d:                 # keep the picture and the metrics, not the checkpoints

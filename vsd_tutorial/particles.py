@@ -13,11 +13,13 @@ from .lora import LoRAEpsPhi
 from .hashgrid import HashGridField
 from .renderer import GridField, aspect_scale, render, occupancy_grids, update_occupancy, occupancy_available
 from .views import sample_cameras, camera_condition
+from .toy.world import LIGHT
 
 
 # %% auto #0
-__all__ = ['VIEWS', 'prompt_view', 'caption_for', 'view_embeddings', 'vsd_step', 'ParticleConfig', 'make_field',
-           'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam', 'blob_aspects', 'ParticleOptimizer']
+__all__ = ['VIEWS', 'PRE_FIDELITY', 'prompt_view', 'caption_for', 'view_embeddings', 'vsd_step', 'ParticleConfig', 'saved_config',
+           'make_field', 'grid_tv', 'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam', 'blob_aspects',
+           'ParticleOptimizer']
 
 # %% ../nbs/23_particles.ipynb #b7e10001
 VIEWS = ('front', 'side', 'back', 'overhead')     # the view words the toy prior was trained with (20_cameras)
@@ -84,9 +86,14 @@ class ParticleConfig:
     samples: int = 32              # samples per ray (one per voxel through the box; 48, 64: same judged quality, slower)
     anneal: float|None = 0.5       # fraction of the run after which t ~ U(0.02, 0.5); None: never
     view_prompts: bool = True      # append ', front view' ... to the prompt
-    sparsity: float = 0.0          # weight of an opacity penalty (floaters)
+    sparsity: float|None = None    # weight of an opacity penalty Σ opacity (floaters); None: 0.02 for 'grid', 0 for 'hash'
     blob_radius: float = 0.35      # the density blob's radius (scene initialisation; 24_text_to_3d measures its effect on modes)
     occupancy: bool|None = None    # nerfacc occupancy grid (empty-space skipping, CUDA only); None: on when the prior is on CUDA
+    # --- fidelity (measured in 34b_fidelity; PRE_FIDELITY turns them off) ---
+    shading: bool|None = None      # lit by the toy world's light (GridField(light=), 21_nerf); None: on for 'grid', off for 'hash' (the paper's stage 1 is unlit)
+    colour_tv: float|None = None   # weight of Σ (neighbouring colour logits' difference)² on the grid (speckle); None: 0.002 for 'grid'
+    density_tv: float|None = None  # the same on the density grid; None: 2e-4 for 'grid'
+    lr_decay: float|None = None    # the particles' lr falls exponentially to lr·lr_decay by the last step; None: 0.1 for 'grid', 1 (constant) for 'hash'
     # --- diversity and speed (measured in 25_diversity) ---
     init_aspect: float = 3.0       # blobs of n aspect ratios (height/width) spread evenly in log scale over [1/a, a]; 1: all round
     update: str = 'all'            # 'all' particles every step, or one 'random' particle per step (the official code)
@@ -108,6 +115,12 @@ class ParticleConfig:
         if self.particles is None: self.particles = 4 if self.method == 'vsd' else 1
         if self.field not in ('grid', 'hash'): raise UserError(f"unknown field {self.field!r}; choose 'grid' or 'hash'")
         if self.lr is None: self.lr = 0.2 if self.field == 'grid' else HashGridField.default_lr
+        grid = self.field == 'grid'
+        for k, on in (('sparsity', 0.02), ('shading', True), ('colour_tv', 0.002), ('density_tv', 2e-4), ('lr_decay', 0.1)):
+            if getattr(self, k) is None: setattr(self, k, on if grid else {'shading': False, 'lr_decay': 1.}.get(k, 0.))
+        if not grid and (self.shading or self.colour_tv or self.density_tv): raise UserError("shading, colour_tv and density_tv need field='grid' (the dense voxel grid)")
+        for k in ('colour_tv', 'density_tv'): check_number(k, getattr(self, k), low=0)
+        if not 0 < check_number('lr_decay', self.lr_decay) <= 1: raise UserError(f'lr_decay must be in (0, 1] (1: constant lr), got {self.lr_decay}')
         for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank', 'lora_steps', 'hash_levels', 'hash_table', 'hash_max_res'): check_positive(k, getattr(self, k))
         for k in ('lr', 'lora_lr', 'blob_radius'): check_number(k, getattr(self, k), positive=True)   # NaN/inf never pass
         if check_number('init_aspect', self.init_aspect, positive=True) < 1: raise UserError(f'init_aspect must be >= 1 (1: round blobs), got {self.init_aspect}')
@@ -122,15 +135,25 @@ class ParticleConfig:
         if self.res_final is not None: check_positive('res_final', self.res_final)
         if not 0 <= check_number('res_switch', self.res_switch, low=0) <= 1: raise UserError(f'res_switch must be in [0, 1], got {self.res_switch}')
 
+PRE_FIDELITY = dict(shading=False, colour_tv=0., density_tv=0., lr_decay=1., sparsity=0.)   # every run made before issue 17 (the caches of 24, 25, the classroom)
+
+def saved_config(config:dict) -> dict:
+    "A config dict saved by any version, with today's fields: a setting it predates reads as `PRE_FIDELITY` (how it was run), else its default."
+    return {**{f.name: f.default for f in fields(ParticleConfig)}, **PRE_FIDELITY, **config}
+
 # %% ../nbs/23_particles.ipynb #d086aadf
 def make_field(cfg:ParticleConfig, rows:slice|None=None):
     "The config's radiance fields for its particles: a dense `GridField` or a `HashGridField`; `rows`: only those particles, initialised as among all."
-    if cfg.field == 'grid': field = GridField(cfg.particles, cfg.grid_res, blob_radius=cfg.blob_radius)
+    if cfg.field == 'grid': field = GridField(cfg.particles, cfg.grid_res, blob_radius=cfg.blob_radius, light=LIGHT if cfg.shading else None)
     else: field = HashGridField(cfg.particles, levels=cfg.hash_levels, log2_table=cfg.hash_table, max_res=cfg.hash_max_res, blob_radius=cfg.blob_radius)
     if rows is None: return field
     part = make_field(replace(cfg, particles=rows.stop - rows.start))
     part.load_state_dict({k: v[rows] for k, v in field.state_dict().items()})   # every tensor of a field stacks its particles on dim 0
     return part
+
+def grid_tv(grid:torch.Tensor) -> torch.Tensor:
+    "Σ over neighbouring voxels of the squared difference of grids (n,C,D,H,W): small when the field is smooth."
+    return sum(grid.diff(dim=d).pow(2).sum() for d in (2, 3, 4))
 
 def coarse_occupancy(field:GridField, res:int=8) -> torch.Tensor:
     "Each particle's opacity on a res³ lattice of cells over the box (n, res³): 1 - exp(-σ Δ) at the cell centres."
@@ -290,16 +313,23 @@ class ParticleOptimizer:
         return b, phi_loss
 
     def update_particles(self, x0, grad, opacity):
-        "Backpropagate `grad` through the renderer (plus sparsity and repulsion) and step the picked particles' Adam."
+        "Backpropagate `grad` through the renderer (plus sparsity, repulsion, smoothness) and step the picked particles' Adam at `learning_rate`."
         c = self.cfg
         loss = grad_injection_loss(x0, grad)                                 # ∂loss/∂x0 = grad: backward gives grad · ∂g/∂θ
         if c.sparsity: loss = loss + c.sparsity * opacity.sum()
         if c.repulsion and c.particles > 1: loss = loss + c.repulsion * kernel_repulsion(coarse_occupancy(self.field))
+        if c.density_tv: loss = loss + c.density_tv * grid_tv(self.field.grid[:, :1])    # smooth density: no speckled surfaces
+        if c.colour_tv: loss = loss + c.colour_tv * grid_tv(self.field.grid[:, 1:])      # smooth colour: no speckled faces
+        for group in self.opt.param_groups: group['lr'] = self.learning_rate()
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         self._check_finite([q.grad for q in self.field.parameters() if q.grad is not None], 'gradient at step')
         self.opt.step(self.picked)
         self._check_finite(self.field.parameters(), 'particle parameters after step')
+
+    def learning_rate(self) -> float:
+        "The particles' lr at this step: lr·lr_decay^(step/steps), exponential decay from lr to lr·lr_decay."
+        return self.cfg.lr * self.cfg.lr_decay ** (self.step_count / self.cfg.steps)
 
     def update_phi(self, x0, emb, cond, loss=None) -> float:
         "`lora_steps` AdamW steps on ε_φ: the first on the shared forward's `loss` if given, the others on fresh t', ε'. Returns the first loss."
@@ -335,7 +365,7 @@ class ParticleOptimizer:
 
     def load_state_dict(self, sd:dict):
         "Restore a `state_dict` (the config must match this optimizer's)."
-        saved = {**{f.name: f.default for f in fields(ParticleConfig)}, **sd['config']}   # settings added later: defaults
+        saved = saved_config(sd['config'])                                   # settings added later: how the run was made
         if saved != asdict(self.cfg):
             diff = {k: (saved.get(k), v) for k, v in asdict(self.cfg).items() if saved.get(k) != v}
             raise UserError(f'the checkpoint was made with different settings (saved, now): {diff}')

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import UserError, NonFiniteError, check_positive, image_grid, save_image, to_uint8, strict_json
-from .particles import ParticleConfig, ParticleOptimizer, make_field
+from .particles import ParticleConfig, ParticleOptimizer, make_field, saved_config
 from .priors import ToyPrior
 from .renderer import GridField, render, render_views
 from .views import turntable_cameras, make_cameras
@@ -238,7 +238,7 @@ def load_run(out) -> tuple:
     ckdir = Path(out) / 'checkpoints'
     if not any((ckdir / n).exists() for n in CHECKPOINTS): raise UserError(f'no run at {out} (no checkpoint in {ckdir})')
     state, _ = load_checkpoint(ckdir, warn=lambda line: print(line, file=sys.stderr))
-    cfg = ParticleConfig(**state['optimizer']['config'])
+    cfg = ParticleConfig(**saved_config(state['optimizer']['config']))
     field = make_field(cfg); field.load_state_dict(state['optimizer']['field'])
     return cfg, field, state['snapshots']
 
