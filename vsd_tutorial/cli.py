@@ -74,7 +74,7 @@ def cmd_generate(a):
     "Text to 3D: stage 1 (n particles with VSD or SDS), then optionally the mesh stages; pictures, metrics, meshes in --out."
     from vsd_tutorial.sd import load_prior, is_stable_diffusion, SD_STAGE1
     from vsd_tutorial.particles import ParticleConfig, caption_for
-    from vsd_tutorial.pipeline import generate, load_run
+    from vsd_tutorial.pipeline import generate, load_run, parse_toy_prompt
     from vsd_tutorial.mesh.stages import MeshConfig
     kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius',
                                    'init_aspect', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch', 'hash_levels', 'hash_table', 'hash_max_res') if getattr(a, k) is not None}
@@ -95,12 +95,16 @@ def cmd_generate(a):
         import torch
         from vsd_tutorial.distributed import init_distributed
         init_distributed(a.device or ('cuda' if torch.cuda.is_available() else 'cpu'))   # before the prior: each process its GPU
+    judge = None
+    if processes > 1 and rank == 0 and parse_toy_prompt(cfg.prompt) is not None:   # rank 0 judges both stage 1 and the meshes: one judge
+        from vsd_tutorial.toy.judge import ToyJudge
+        judge = ToyJudge.load()
     prior = load_prior(a.prior, device=a.device, dtype=a.precision)
     for v in ('front', 'side', 'back', 'overhead'): prior.tokenize(caption_for(cfg.prompt, v))   # unknown toy words: stop now
     if 'nerf' in a.stages and not (a.resume and _nerf_finished(out, cfg)):
         if processes > 1:
             from vsd_tutorial.distributed import generate_sharded
-            m = generate_sharded(prior, cfg, out, resume=a.resume, checkpoint_every=a.checkpoint_every, progress=_progress())
+            m = generate_sharded(prior, cfg, out, resume=a.resume, checkpoint_every=a.checkpoint_every, progress=_progress(), judge=judge)
         else: m = generate(prior, cfg, out, resume=a.resume, checkpoint_every=a.checkpoint_every, progress=_progress())
         acc = f", judge accuracy {m['accuracy']:.0%}, modes {m['modes']}" if 'accuracy' in m else ''
         if rank == 0: print(f"{cfg.method.upper()} x{cfg.particles} done in {m['seconds']:.0f} s{acc}\n"
@@ -113,7 +117,7 @@ def cmd_generate(a):
         if processes > 1:                                         # each process refines its rows of the particles; rank 0 writes
             from vsd_tutorial.distributed import mesh_stages_sharded
             m = mesh_stages_sharded(prior, field, field_cfg, mcfg, out, stages=mesh_stages_asked, resume=a.resume,
-                                    checkpoint_every=a.checkpoint_every, progress=_progress())
+                                    checkpoint_every=a.checkpoint_every, progress=_progress(), judge=judge)
         else: m = mesh_stages(prior, field, mcfg, out, stages=mesh_stages_asked, resume=a.resume, checkpoint_every=a.checkpoint_every,
                               progress=_progress())
         acc = f", judge accuracy {m['accuracy']:.0%}, modes {m['modes']}" if 'accuracy' in m else ''
