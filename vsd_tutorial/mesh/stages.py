@@ -198,9 +198,9 @@ class TextureField(nn.Module):
         "Start from a stage-1 field's colours, resampled to `res` voxels per side."
         t = cls(field.n, res or field.res, field.bound).to(field.device)
         with torch.no_grad():
-            if isinstance(field, GridField):
+            if isinstance(field, GridField) and field.light is None:   # unlit: its colour grid is the colour seen
                 t.grid.copy_(F.interpolate(field.grid[:, 1:].detach(), size=(t.res,) * 3, mode='trilinear', align_corners=True))
-            else:                                          # any field: its colours at the lattice points (x->W, y->H, z->D)
+            else:                                          # any field (or a lit one): its colours, as seen, at the lattice points (x->W, y->H, z->D)
                 lin = torch.linspace(-field.bound, field.bound, t.res, device=field.device)
                 z, y, x = torch.meshgrid(lin, lin, lin, indexing='ij')
                 pts = torch.stack([x, y, z], -1).reshape(1, -1, 3).expand(field.n, -1, -1)
