@@ -1,48 +1,73 @@
-"""Mesh stages on the toy prior: time per stage (geometry, texture, export) for n particles, judge accuracy of the exported
-meshes over the turntable views, silhouette IoU against the true object and against the stage-1 NeRF.
+"""Fidelity of the whole pipeline (issue 17) on the toy prior: for each prompt, stage 1 then the mesh stages with the
+defaults, and every number 34b_fidelity defines, per prompt and averaged, beside the targets.
 
-    python benchmarks/mesh_stages.py [--prompts "a red cube" "a blue cylinder"] [--seed 0] [--particles 4] [--json FILE]
+    python benchmarks/mesh_stages.py [--prompts "a red cube" ...] [--seeds 0] [--particles 4] [--json FILE] [--out DIR]
+    python benchmarks/mesh_stages.py --pre-fidelity      # the settings before issue 17 (PRE_FIDELITY), for the before column
 
-For each prompt: stage 1 with the defaults (VSD, 400 steps), then geometry + texture with the defaults (MeshConfig), then
-the export. The stage-1 numbers are printed beside the mesh numbers so the two can be compared. Goal (issue 9): stages
-2+3 <= 3 min for 4 particles at 32² on a 2-core CPU; judge accuracy of the mesh renders >= 90%."""
+Per prompt and seed: stage 1 (`generate`, VSD, the defaults) and `stage1_fidelity`; then `mesh_stages` (geometry,
+texture, export) and `mesh_fidelity`, with the geometry stage's own change of the surface (its start is stage 1's
+iso-surface). Times are the optimisation's (stage 1 + geometry + texture + export), as `make demo` spends them."""
 import argparse, json, tempfile, time
 from pathlib import Path
+import numpy as np
 import torch
 from vsd_tutorial.priors import ToyPrior
 from vsd_tutorial.toy.judge import ToyJudge
-from vsd_tutorial.particles import ParticleConfig
+from vsd_tutorial.particles import ParticleConfig, PRE_FIDELITY
 from vsd_tutorial.pipeline import generate, load_run
-from vsd_tutorial.mesh.stages import MeshConfig
+from vsd_tutorial.mesh.stages import MeshConfig, PRE_FIDELITY_MESH
 from vsd_tutorial.mesh.pipeline import mesh_stages
+from vsd_tutorial.mesh.export import load_textured_mesh
+from vsd_tutorial.fidelity import prior_reference, stage1_fidelity, mesh_fidelity
 
+RESULTS = Path(__file__).parent / 'results'
+TARGETS = dict(iou=0.85, speckle_ratio=1.25, background=0.99, fd_ratio=1.5)
 ap = argparse.ArgumentParser()
 ap.add_argument('--prompts', nargs='+', default=['a red cube', 'a blue cylinder', 'a yellow sphere', 'a green cone', 'a purple torus'])
-ap.add_argument('--seed', type=int, default=0); ap.add_argument('--particles', type=int, default=4)
-ap.add_argument('--steps', type=int, default=400, help='stage-1 steps')
-ap.add_argument('--geometry-steps', type=int, default=None); ap.add_argument('--texture-steps', type=int, default=None)
+ap.add_argument('--seeds', nargs='+', type=int, default=[0]); ap.add_argument('--particles', type=int, default=4)
+ap.add_argument('--steps', type=int, default=None, help='stage-1 steps (default: ParticleConfig\'s)')
+ap.add_argument('--pre-fidelity', action='store_true', help='run with the settings from before issue 17 (PRE_FIDELITY)')
 ap.add_argument('--out', default=None, help='keep the runs here (default: a temporary folder)')
-ap.add_argument('--json', default=None)
+ap.add_argument('--json', default=None, help=f'write the rows here (default: {RESULTS}/fidelity[_pre].json)')
 a = ap.parse_args()
+torch.set_num_threads(max(1, torch.get_num_threads()))
 prior, judge = ToyPrior.from_pretrained(), ToyJudge.load()
 root = Path(a.out) if a.out else Path(tempfile.mkdtemp())
+extra = PRE_FIDELITY if a.pre_fidelity else {}
+mesh_extra = PRE_FIDELITY_MESH if a.pre_fidelity else {}
 rows = []
 for prompt in a.prompts:
-    out = root / prompt.replace(' ', '_')
-    s1 = generate(prior, ParticleConfig(prompt, particles=a.particles, steps=a.steps, seed=a.seed), out, judge=judge, progress=False)
-    kw = {k: v for k, v in (('geometry_steps', a.geometry_steps), ('texture_steps', a.texture_steps)) if v is not None}
-    m = mesh_stages(prior, load_run(out)[1], MeshConfig(prompt, seed=a.seed, **kw), out, judge=judge, progress=False)
-    row = dict(prompt=prompt, nerf_seconds=s1['seconds'], nerf_accuracy=s1['accuracy'], nerf_iou=s1['silhouette_iou'],
-               **{f'{k}_seconds': v for k, v in m['seconds'].items()}, mesh_accuracy=m['accuracy'], mesh_iou=m['silhouette_iou'],
-               iou_vs_nerf=m['iou_vs_nerf'], modes=m['modes'], faces=m['faces'])
-    rows.append(row)
-    print(f"{prompt:>18}: stage 1 {row['nerf_seconds']:.0f} s (accuracy {row['nerf_accuracy']:.0%}, IoU {row['nerf_iou']:.2f}) | "
-          f"geometry {row['geometry_seconds']:.0f} s, texture {row['texture_seconds']:.0f} s, export {row['export_seconds']:.1f} s | "
-          f"mesh accuracy {row['mesh_accuracy']:.0%}, IoU {row['mesh_iou']:.2f} (vs NeRF {row['iou_vs_nerf']:.2f}), modes {row['modes']}, "
-          f"faces {row['faces']}", flush=True)
-n = len(rows)
-mean = lambda k: sum(r[k] for r in rows) / n
-print(f"mean over {n} prompts: stages 2+3 {mean('geometry_seconds') + mean('texture_seconds'):.0f} s (+ export {mean('export_seconds'):.1f} s) "
-      f"for {a.particles} particles; mesh judge accuracy {mean('mesh_accuracy'):.1%} (stage 1 {mean('nerf_accuracy'):.1%}); "
-      f"IoU vs true object {mean('mesh_iou'):.2f} (stage 1 {mean('nerf_iou'):.2f}); IoU mesh vs NeRF {mean('iou_vs_nerf'):.2f}")
-if a.json: Path(a.json).write_text(json.dumps(dict(rows=rows, runs=str(root)), indent=1))
+    ref = prior_reference(prior, judge, prompt, cache=RESULTS / 'fidelity_prior')
+    for seed in a.seeds:
+        out = root / f"{prompt.replace(' ', '_')}_{seed}"
+        kw = dict(steps=a.steps) if a.steps else {}
+        cfg = ParticleConfig(prompt, particles=a.particles, seed=seed, **kw, **extra)
+        s1m = generate(prior, cfg, out, judge=judge, progress=False)
+        field = load_run(out)[1]
+        s1 = stage1_fidelity(field, prompt, ref, judge)
+        mcfg = MeshConfig(prompt, seed=seed, **mesh_extra)
+        mm = mesh_stages(prior, field, mcfg, out, judge=judge, progress=False)
+        textured = [load_textured_mesh(out / f'particle_{i}' / 'mesh.glb') for i in range(field.n)]
+        me = mesh_fidelity(textured, prompt, ref, judge, s1['iou_modes'], mm)
+        secs = dict(stage1=s1m['seconds'], **mm['seconds'])
+        row = dict(prompt=prompt, seed=seed, stage1=s1, mesh=me, seconds=secs, optimising=sum(secs.values()), modes=s1['modes'])
+        rows.append(row)
+        print(f"{prompt:>16} s{seed}: stage 1 IoU {s1['iou']:.2f} speckle x{s1['speckle_ratio']:.2f} bg {s1['background']:.1%} FD x{s1['fd_ratio']:.2f} "
+              f"surface {s1['surface_error']:.4f} normals {s1['normal_error']:.1f}° acc {s1['accuracy']:.0%} modes {s1['modes']} | "
+              f"mesh IoU {me['iou']:.2f} speckle x{me['speckle_ratio']:.2f} FD x{me['fd_ratio']:.2f} surface {me['surface_error']:.4f} "
+              f"normals {me['normal_error']:.1f}° acc {me['accuracy']:.0%} | {row['optimising']:.0f} s", flush=True)
+mean = lambda part, k: float(np.mean([r[part][k] for r in rows]))
+summary = {part: {k: mean(part, k) for k in ('iou', 'speckle_ratio', 'fd_ratio', 'surface_error', 'normal_error', 'accuracy')} for part in ('stage1', 'mesh')}
+summary['stage1']['background'] = mean('stage1', 'background')
+summary['seconds'] = float(np.mean([r['optimising'] for r in rows]))
+for part in ('stage1', 'mesh'):
+    s = summary[part]
+    print(f"mean {part:>6}: IoU {s['iou']:.3f} (target >= {TARGETS['iou']}), speckle x{s['speckle_ratio']:.2f} (<= {TARGETS['speckle_ratio']}), "
+          f"FD x{s['fd_ratio']:.2f} (<= {TARGETS['fd_ratio']}), surface {s['surface_error']:.4f}, normals {s['normal_error']:.1f}°, accuracy {s['accuracy']:.1%}"
+          + (f", background {s['background']:.1%} clean (>= {TARGETS['background']:.0%})" if part == 'stage1' else ''))
+print(f"geometry stage: surface {summary['stage1']['surface_error']:.4f} -> {summary['mesh']['surface_error']:.4f}, "
+      f"normals {summary['stage1']['normal_error']:.1f}° -> {summary['mesh']['normal_error']:.1f}°; optimising {summary['seconds']:.0f} s per run "
+      f"({a.particles} particles, stage 1 + geometry + texture + export)")
+path = Path(a.json) if a.json else RESULTS / ('fidelity_pre.json' if a.pre_fidelity else 'fidelity.json')
+path.write_text(json.dumps(dict(rows=rows, summary=summary, targets=TARGETS, settings=dict(particles=a.particles, seeds=a.seeds, pre_fidelity=a.pre_fidelity)), indent=1))
+print(f'wrote {path}')

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math, copy, re, time
 from dataclasses import dataclass, asdict, fields, replace, field as dc_field
 import torch
+import torch.nn.functional as F
 from .core import UserError, NonFiniteError, check_positive, check_number
 from .guidance import sds_grad, vsd_grad, grad_injection_loss, guidance_weight, TimestepSampler
 from .lora import LoRAEpsPhi
@@ -96,6 +97,7 @@ class ParticleConfig:
     lr_decay: float|None = None    # the particles' lr falls exponentially to lr·lr_decay by the last step; None: 0.1 for 'grid', 1 (constant) for 'hash'
     # --- diversity and speed (measured in 25_diversity) ---
     init_aspect: float = 3.0       # blobs of n aspect ratios (height/width) spread evenly in log scale over [1/a, a]; 1: all round
+    init_noise: float = 0.0        # std of a smooth random perturbation of each particle's density at the start (mode-agnostic with init_aspect=1)
     update: str = 'all'            # 'all' particles every step, or one 'random' particle per step (the official code)
     phi_pass: str = 'separate'     # the paper's ε_φ step: own t' ~ U(0,T), ε', camera dropped 10%; 'shared': reuse the baseline's forward (~25% faster)
     lora_steps: int = 1            # ε_φ steps per particle step (extra ones on fresh t', ε')
@@ -119,7 +121,7 @@ class ParticleConfig:
         for k, on in (('sparsity', 0.02), ('shading', True), ('colour_tv', 0.002), ('density_tv', 2e-4), ('lr_decay', 0.1)):
             if getattr(self, k) is None: setattr(self, k, on if grid else {'shading': False, 'lr_decay': 1.}.get(k, 0.))
         if not grid and (self.shading or self.colour_tv or self.density_tv): raise UserError("shading, colour_tv and density_tv need field='grid' (the dense voxel grid)")
-        for k in ('colour_tv', 'density_tv'): check_number(k, getattr(self, k), low=0)
+        for k in ('colour_tv', 'density_tv', 'init_noise'): check_number(k, getattr(self, k), low=0)
         if not 0 < check_number('lr_decay', self.lr_decay) <= 1: raise UserError(f'lr_decay must be in (0, 1] (1: constant lr), got {self.lr_decay}')
         for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank', 'lora_steps', 'hash_levels', 'hash_table', 'hash_max_res'): check_positive(k, getattr(self, k))
         for k in ('lr', 'lora_lr', 'blob_radius'): check_number(k, getattr(self, k), positive=True)   # NaN/inf never pass
@@ -146,8 +148,11 @@ def make_field(cfg:ParticleConfig, rows:slice|None=None):
     "The config's radiance fields for its particles: a dense `GridField` or a `HashGridField`; `rows`: only those particles, initialised as among all."
     if cfg.field == 'grid': field = GridField(cfg.particles, cfg.grid_res, blob_radius=cfg.blob_radius, light=LIGHT if cfg.shading else None)
     else: field = HashGridField(cfg.particles, levels=cfg.hash_levels, log2_table=cfg.hash_table, max_res=cfg.hash_max_res, blob_radius=cfg.blob_radius)
+    if cfg.init_noise and cfg.field == 'grid':                       # smooth noise: 4³ normal values, trilinear up to the grid
+        coarse = torch.randn(cfg.particles, 1, 4, 4, 4, generator=torch.Generator().manual_seed(cfg.seed + 104729))
+        with torch.no_grad(): field.grid[:, :1] += cfg.init_noise * F.interpolate(coarse, size=(cfg.grid_res,) * 3, mode='trilinear', align_corners=True)
     if rows is None: return field
-    part = make_field(replace(cfg, particles=rows.stop - rows.start))
+    part = make_field(replace(cfg, particles=rows.stop - rows.start, init_noise=0.))
     part.load_state_dict({k: v[rows] for k, v in field.state_dict().items()})   # every tensor of a field stacks its particles on dim 0
     return part
 

@@ -17,11 +17,11 @@ from ..views import sample_cameras, camera_condition, CameraBatch
 from ..particles import caption_for
 from .dmtet import DMTet, EmptySurfaceError, laplacian_loss, normal_consistency_loss
 from .raster import render_mesh
-from ..toy.world import BACKGROUND
+from ..toy.world import BACKGROUND, lambert
 
 # %% auto #0
-__all__ = ['sdf_from_density', 'meshes_from_field', 'shade_mesh', 'MeshConfig', 'cpu_deterministic', 'GeometryStage',
-           'TextureField', 'TextureStage']
+__all__ = ['PRE_FIDELITY_MESH', 'sdf_from_density', 'meshes_from_field', 'shade_mesh', 'MeshConfig', 'cpu_deterministic',
+           'GeometryStage', 'TextureField', 'TextureStage']
 
 # %% ../../nbs/32_mesh_stages.ipynb #ffac7cdb
 def sdf_from_density(field:GridField, particle:int, points:torch.Tensor, threshold:float) -> torch.Tensor:
@@ -46,11 +46,12 @@ def meshes_from_field(field:GridField, tet_res:int=32, threshold:float=5.0) -> l
     return out
 
 # %% ../../nbs/32_mesh_stages.ipynb #2ce9d08f
-def shade_mesh(verts:torch.Tensor, faces:torch.Tensor, cams:CameraBatch, res:int, colour_fn, background=BACKGROUND) -> dict:
-    "Render a mesh coloured by `colour_fn(points (1,M,3)) -> (1,M,3)` at each pixel's surface point, over `background`."
+def shade_mesh(verts:torch.Tensor, faces:torch.Tensor, cams:CameraBatch, res:int, colour_fn, background=BACKGROUND, light=None) -> dict:
+    "Render a mesh coloured by `colour_fn(points (1,M,3)) -> (1,M,3)` at each pixel's surface point, over `background`; lit by `light` if given."
     out = render_mesh(verts, faces, cams, res)
     xyz = out['xyz'].permute(0, 2, 3, 1).reshape(1, -1, 3)
     rgb = colour_fn(xyz).reshape(len(cams), res, res, 3).permute(0, 3, 1, 2)
+    if light is not None: rgb = rgb * lambert(out['normal'].permute(0, 2, 3, 1), light)[:, None]   # albedo · shading by the mesh's normals
     bg = torch.tensor(background, dtype=rgb.dtype, device=rgb.device)[None, :, None, None]
     out['rgb'] = out['mask'] * rgb + (1 - out['mask']) * bg
     return out
@@ -64,14 +65,15 @@ class MeshConfig:
     tet_res: int = 32                # tet-grid cubes per side (paper: 128-256 for 512² renders; our objects are seen at 32-64 px)
     threshold: float = 5.0           # the stage-1 density that becomes the surface
     res: int = 32                    # the prior's resolution
-    geometry_steps: int = 100
+    geometry_steps: int = 50
     geometry_guidance: float = 100.  # the paper's CFG for the geometry stage (SDS)
     geometry_lr: float = 0.01        # Adam on the SDF values and vertex offsets
     laplacian: float = 100.          # weight of the Laplacian smoothness term
-    normal_consistency: float = 1.   # weight of the normal-consistency term
-    texture_steps: int = 200
+    normal_consistency: float = 10.  # weight of the normal-consistency term
+    geometry_shading: bool = True    # render the mesh lit by a lit stage-1 field's light: its normals shade it (the toy's normal maps)
+    texture_steps: int = 60
     texture_guidance: float = 7.5    # the paper's CFG for the texture stage (VSD)
-    texture_lr: float = 0.05         # Adam on the colour grids
+    texture_lr: float = 0.01         # Adam on the colour grids (a refinement of stage 1's colours: 0.05 learned speckle)
     texture_res: int = 32            # colour-grid voxels per side
     texture_init: str = 'nerf'       # 'nerf': start from the stage-1 colours; 'grey': from scratch
     lora_lr: float = 1e-3
@@ -85,6 +87,8 @@ class MeshConfig:
         if self.texture_init not in ('nerf', 'grey'): raise UserError(f"texture_init must be 'nerf' or 'grey', got {self.texture_init!r}")
         if self.anneal is not None and not (check_number('anneal', self.anneal, low=0) <= 1): raise UserError(f'anneal must be in [0, 1] or None, got {self.anneal}')
         if not self.prompt.strip(): raise UserError('the prompt is empty; try "a red cube"')
+
+PRE_FIDELITY_MESH = dict(geometry_steps=100, normal_consistency=1., geometry_shading=False, texture_steps=200, texture_lr=0.05)   # before issue 17
 
 # %% ../../nbs/32_mesh_stages.ipynb #65567700
 @contextlib.contextmanager
@@ -132,16 +136,21 @@ class _Stage:
             raise UserError(f'the checkpoint was made with different settings (saved, now): {diff}')
 
 class GeometryStage(_Stage):
-    "Stage 2: each stage-1 particle becomes a DMTet mesh, refined with SDS (CFG 100) + normal-consistency + Laplacian; `field` is frozen."
+    "Stage 2: each stage-1 particle becomes a DMTet mesh, refined with SDS (CFG 100) + normal-consistency + Laplacian; `field` is frozen; lit meshes when it is lit."
     def __init__(self, prior, field:GridField, cfg:MeshConfig):
         self._setup(prior, cfg, field.n, cfg.geometry_steps, seed_offset=1)
         self.field = field.requires_grad_(False)
         self.dmtets = nn.ModuleList(meshes_from_field(field, cfg.tet_res, cfg.threshold)).to(prior.device)
         self.opt = torch.optim.Adam(self.dmtets.parameters(), lr=cfg.geometry_lr)
+        self.light = field.light if cfg.geometry_shading and getattr(field, 'light', None) is not None else None
 
     def colour_fn(self, i:int):
-        "Particle i's stage-1 colours at surface points (1,M,3): what this stage renders (see above for why)."
+        "Particle i's stage-1 colours at surface points (1,M,3), as seen: what the meshes carry when no texture stage follows."
         return lambda x: self.field.query(x, i)[1]
+
+    def surface_fn(self, i:int):
+        "What this stage renders at surface points: the stage-1 albedo when the mesh is lit (`light`), else the colours as seen."
+        return (lambda x: self.field.query(x, i, shade=False)[1]) if self.light is not None else self.colour_fn(i)
 
     def render(self, cams:CameraBatch, res:int|None=None) -> dict:
         "Particle i through camera i: rgb (n,3,res,res), mask, normal; and the weighted regularisers of all meshes."
@@ -149,7 +158,7 @@ class GeometryStage(_Stage):
         outs, reg = [], []
         for i, d in enumerate(self.dmtets):
             v, f = d()
-            outs.append(shade_mesh(v, f, cams[[i]], res, self.colour_fn(i)))
+            outs.append(shade_mesh(v, f, cams[[i]], res, self.surface_fn(i), light=self.light))
             reg.append(self.cfg.laplacian * laplacian_loss(v, f) + self.cfg.normal_consistency * normal_consistency_loss(v, f))
         out = {k: torch.cat([o[k] for o in outs]) for k in ('rgb', 'mask', 'normal')}
         out['regulariser'] = torch.stack(reg).sum()
