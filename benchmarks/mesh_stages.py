@@ -1,8 +1,11 @@
 """Fidelity of the whole pipeline (issue 17) on the toy prior: for each prompt, stage 1 then the mesh stages with the
 defaults, and every number 34b_fidelity defines, per prompt and averaged, beside the targets.
 
-    python benchmarks/mesh_stages.py [--prompts "a red cube" ...] [--seeds 0] [--particles 4] [--json FILE] [--out DIR]
-    python benchmarks/mesh_stages.py --pre-fidelity      # the settings before issue 17 (PRE_FIDELITY), for the before column
+    python benchmarks/mesh_stages.py [--preset default|pre|fidelity] [--prompts "a red cube" ...] [--seeds 0] [--particles 4] [--out DIR]
+
+--preset pre: the settings before issue 17 (PRE_FIDELITY, PRE_FIDELITY_MESH); fidelity: the FIDELITY preset (lit fields,
+smoothness, lr decay, opacity price) with the mesh defaults; default: the defaults. --resume reuses finished stage-1
+runs in --out (stage 1's settings must match) and runs the mesh stages again.
 
 Per prompt and seed: stage 1 (`generate`, VSD, the defaults) and `stage1_fidelity`; then `mesh_stages` (geometry,
 texture, export) and `mesh_fidelity`, with the geometry stage's own change of the surface (its start is stage 1's
@@ -13,7 +16,7 @@ import numpy as np
 import torch
 from vsd_tutorial.priors import ToyPrior
 from vsd_tutorial.toy.judge import ToyJudge
-from vsd_tutorial.particles import ParticleConfig, PRE_FIDELITY
+from vsd_tutorial.particles import ParticleConfig, PRE_FIDELITY, FIDELITY
 from vsd_tutorial.pipeline import generate, load_run
 from vsd_tutorial.mesh.stages import MeshConfig, PRE_FIDELITY_MESH
 from vsd_tutorial.mesh.pipeline import mesh_stages
@@ -26,15 +29,16 @@ ap = argparse.ArgumentParser()
 ap.add_argument('--prompts', nargs='+', default=['a red cube', 'a blue cylinder', 'a yellow sphere', 'a green cone', 'a purple torus'])
 ap.add_argument('--seeds', nargs='+', type=int, default=[0]); ap.add_argument('--particles', type=int, default=4)
 ap.add_argument('--steps', type=int, default=None, help='stage-1 steps (default: ParticleConfig\'s)')
-ap.add_argument('--pre-fidelity', action='store_true', help='run with the settings from before issue 17 (PRE_FIDELITY)')
+ap.add_argument('--preset', choices=('default', 'pre', 'fidelity'), default='default')
+ap.add_argument('--resume', action='store_true', help='reuse finished stage-1 runs in --out')
 ap.add_argument('--out', default=None, help='keep the runs here (default: a temporary folder)')
-ap.add_argument('--json', default=None, help=f'write the rows here (default: {RESULTS}/fidelity[_pre].json)')
+ap.add_argument('--json', default=None, help=f'write the rows here (default: {RESULTS}/fidelity_PRESET.json)')
 a = ap.parse_args()
 torch.set_num_threads(max(1, torch.get_num_threads()))
 prior, judge = ToyPrior.from_pretrained(), ToyJudge.load()
 root = Path(a.out) if a.out else Path(tempfile.mkdtemp())
-extra = PRE_FIDELITY if a.pre_fidelity else {}
-mesh_extra = PRE_FIDELITY_MESH if a.pre_fidelity else {}
+extra = {'pre': PRE_FIDELITY, 'fidelity': FIDELITY}.get(a.preset, {})
+mesh_extra = PRE_FIDELITY_MESH if a.preset == 'pre' else {}
 rows = []
 for prompt in a.prompts:
     ref = prior_reference(prior, judge, prompt, cache=RESULTS / 'fidelity_prior')
@@ -42,7 +46,9 @@ for prompt in a.prompts:
         out = root / f"{prompt.replace(' ', '_')}_{seed}"
         kw = dict(steps=a.steps) if a.steps else {}
         cfg = ParticleConfig(prompt, particles=a.particles, seed=seed, **kw, **extra)
-        s1m = generate(prior, cfg, out, judge=judge, progress=False)
+        before = json.loads((out / 'metrics.json').read_text()).get('seconds') if a.resume and (out / 'metrics.json').exists() else None
+        s1m = generate(prior, cfg, out, resume=a.resume, judge=judge, progress=False)
+        if before is not None: s1m['seconds'] = before          # the stage-1 time of the run reused
         field = load_run(out)[1]
         s1 = stage1_fidelity(field, prompt, ref, judge)
         mcfg = MeshConfig(prompt, seed=seed, **mesh_extra)
@@ -68,6 +74,6 @@ for part in ('stage1', 'mesh'):
 print(f"geometry stage: surface {summary['stage1']['surface_error']:.4f} -> {summary['mesh']['surface_error']:.4f}, "
       f"normals {summary['stage1']['normal_error']:.1f}° -> {summary['mesh']['normal_error']:.1f}°; optimising {summary['seconds']:.0f} s per run "
       f"({a.particles} particles, stage 1 + geometry + texture + export)")
-path = Path(a.json) if a.json else RESULTS / ('fidelity_pre.json' if a.pre_fidelity else 'fidelity.json')
-path.write_text(json.dumps(dict(rows=rows, summary=summary, targets=TARGETS, settings=dict(particles=a.particles, seeds=a.seeds, pre_fidelity=a.pre_fidelity)), indent=1))
+path = Path(a.json) if a.json else RESULTS / f'fidelity_{a.preset}.json'
+path.write_text(json.dumps(dict(rows=rows, summary=summary, targets=TARGETS, settings=dict(particles=a.particles, seeds=a.seeds, preset=a.preset)), indent=1))
 print(f'wrote {path}')

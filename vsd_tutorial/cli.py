@@ -73,12 +73,13 @@ def _nerf_finished(out:Path, cfg) -> bool:
 def cmd_generate(a):
     "Text to 3D: stage 1 (n particles with VSD or SDS), then optionally the mesh stages; pictures, metrics, meshes in --out."
     from vsd_tutorial.sd import load_prior, is_stable_diffusion, SD_STAGE1
-    from vsd_tutorial.particles import ParticleConfig, caption_for
+    from vsd_tutorial.particles import ParticleConfig, caption_for, FIDELITY
     from vsd_tutorial.pipeline import generate, load_run, parse_toy_prompt
     from vsd_tutorial.mesh.stages import MeshConfig
     kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius',
                                    'init_aspect', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch', 'hash_levels', 'hash_table', 'hash_max_res') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
+    if a.fidelity: kw.update(FIDELITY)                             # 34b_fidelity's preset: lit fields, smoothness, lr decay, opacity price
     if is_stable_diffusion(a.prior):                              # SD: the paper's stage-1 settings (sd.SD_STAGE1) unless told otherwise
         kw = {**SD_STAGE1, **kw, 'prior': str(a.prior)}
     elif a.prior not in (None, 'toy'): kw['prior'] = str(a.prior)
@@ -182,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--samples', type=int, default=None, help='samples per ray (default 32)')
     g.add_argument('--blob-radius', type=finite_float, default=None, help='radius of the initial density blob (default 0.35)')
     g.add_argument('--no-anneal', action='store_true', help='keep t ~ U(0.02, 0.98) for the whole run')
+    g.add_argument('--fidelity', action='store_true', help='the FIDELITY preset (34b_fidelity): fields lit by the toy world\'s light, smoothness, lr decay, opacity price; half the speckle, smoother meshes; the dense grid only')
     g.add_argument('--init-aspect', type=finite_float, default=None, help='spread of the particles\' initial blob proportions, height/width in [1/a, a] (default 3 with the toy prior, 1 with Stable Diffusion; 1: all round)')
     g.add_argument('--update', choices=('all', 'random'), default=None, help='update all particles every step (default) or one random particle (the official code)')
     g.add_argument('--lora-steps', type=int, default=None, help='ε_φ steps per particle step (default 1)')

@@ -18,9 +18,9 @@ from .toy.world import LIGHT
 
 
 # %% auto #0
-__all__ = ['VIEWS', 'PRE_FIDELITY', 'prompt_view', 'caption_for', 'view_embeddings', 'vsd_step', 'ParticleConfig', 'saved_config',
-           'make_field', 'grid_tv', 'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam', 'blob_aspects',
-           'ParticleOptimizer']
+__all__ = ['VIEWS', 'PRE_FIDELITY', 'FIDELITY', 'prompt_view', 'caption_for', 'view_embeddings', 'vsd_step', 'ParticleConfig',
+           'saved_config', 'make_field', 'grid_tv', 'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam',
+           'blob_aspects', 'ParticleOptimizer']
 
 # %% ../nbs/23_particles.ipynb #b7e10001
 VIEWS = ('front', 'side', 'back', 'overhead')     # the view words the toy prior was trained with (20_cameras)
@@ -87,14 +87,14 @@ class ParticleConfig:
     samples: int = 32              # samples per ray (one per voxel through the box; 48, 64: same judged quality, slower)
     anneal: float|None = 0.5       # fraction of the run after which t ~ U(0.02, 0.5); None: never
     view_prompts: bool = True      # append ', front view' ... to the prompt
-    sparsity: float|None = None    # weight of an opacity penalty Σ opacity (floaters); None: 0.02 for 'grid', 0 for 'hash'
+    sparsity: float = 0.0          # weight of an opacity penalty Σ opacity (floaters)
     blob_radius: float = 0.35      # the density blob's radius (scene initialisation; 24_text_to_3d measures its effect on modes)
     occupancy: bool|None = None    # nerfacc occupancy grid (empty-space skipping, CUDA only); None: on when the prior is on CUDA
-    # --- fidelity (measured in 34b_fidelity; PRE_FIDELITY turns them off) ---
-    shading: bool|None = None      # lit by the toy world's light (GridField(light=), 21_nerf); None: on for 'grid', off for 'hash' (the paper's stage 1 is unlit)
-    colour_tv: float|None = None   # weight of Σ (neighbouring colour logits' difference)² on the grid (speckle); None: 0.002 for 'grid'
-    density_tv: float|None = None  # the same on the density grid; None: 2e-4 for 'grid'
-    lr_decay: float|None = None    # the particles' lr falls exponentially to lr·lr_decay by the last step; None: 0.1 for 'grid', 1 (constant) for 'hash'
+    # --- fidelity (measured in 34b_fidelity; the FIDELITY preset turns them on) ---
+    shading: bool = False          # lit by the toy world's light (GridField(light=), 21_nerf; 'grid' only); the paper's stage 1 is unlit
+    colour_tv: float = 0.0         # weight of Σ (neighbouring colour logits' difference)² on the grid (speckle)
+    density_tv: float = 0.0        # the same on the density grid
+    lr_decay: float = 1.0          # the particles' lr falls exponentially to lr·lr_decay by the last step (1: constant)
     # --- diversity and speed (measured in 25_diversity) ---
     init_aspect: float = 3.0       # blobs of n aspect ratios (height/width) spread evenly in log scale over [1/a, a]; 1: all round
     init_noise: float = 0.0        # std of a smooth random perturbation of each particle's density at the start (mode-agnostic with init_aspect=1)
@@ -117,10 +117,7 @@ class ParticleConfig:
         if self.particles is None: self.particles = 4 if self.method == 'vsd' else 1
         if self.field not in ('grid', 'hash'): raise UserError(f"unknown field {self.field!r}; choose 'grid' or 'hash'")
         if self.lr is None: self.lr = 0.2 if self.field == 'grid' else HashGridField.default_lr
-        grid = self.field == 'grid'
-        for k, on in (('sparsity', 0.02), ('shading', True), ('colour_tv', 0.002), ('density_tv', 2e-4), ('lr_decay', 0.1)):
-            if getattr(self, k) is None: setattr(self, k, on if grid else {'shading': False, 'lr_decay': 1.}.get(k, 0.))
-        if not grid and (self.shading or self.colour_tv or self.density_tv): raise UserError("shading, colour_tv and density_tv need field='grid' (the dense voxel grid)")
+        if self.field != 'grid' and (self.shading or self.colour_tv or self.density_tv): raise UserError("shading, colour_tv and density_tv need field='grid' (the dense voxel grid)")
         for k in ('colour_tv', 'density_tv', 'init_noise'): check_number(k, getattr(self, k), low=0)
         if not 0 < check_number('lr_decay', self.lr_decay) <= 1: raise UserError(f'lr_decay must be in (0, 1] (1: constant lr), got {self.lr_decay}')
         for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank', 'lora_steps', 'hash_levels', 'hash_table', 'hash_max_res'): check_positive(k, getattr(self, k))
@@ -137,7 +134,8 @@ class ParticleConfig:
         if self.res_final is not None: check_positive('res_final', self.res_final)
         if not 0 <= check_number('res_switch', self.res_switch, low=0) <= 1: raise UserError(f'res_switch must be in [0, 1], got {self.res_switch}')
 
-PRE_FIDELITY = dict(shading=False, colour_tv=0., density_tv=0., lr_decay=1., sparsity=0.)   # every run made before issue 17 (the caches of 24, 25, the classroom)
+PRE_FIDELITY = dict(shading=False, colour_tv=0., density_tv=0., lr_decay=1., sparsity=0.)   # the defaults; every run made before issue 17 (the caches of 24, 25, the classroom)
+FIDELITY = dict(shading=True, colour_tv=0.002, density_tv=2e-4, lr_decay=0.1, sparsity=0.02)  # 34b_fidelity's preset: half the speckle, smoother meshes; judge accuracy drops on some prompts
 
 def saved_config(config:dict) -> dict:
     "A config dict saved by any version, with today's fields: a setting it predates reads as `PRE_FIDELITY` (how it was run), else its default."
