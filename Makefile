@@ -46,7 +46,7 @@ sync-check: install-dev
 	  git status --short -- nbs vsd_tutorial; exit 1; fi; echo "notebooks and library in sync"
 	@$(BIN)/python tools/colab_badges.py --check
 
-# two notebooks at a time, one thread each (2 cores: ~1.6x faster than one notebook with two threads)
+# two notebooks at a time, one thread each (this machine has 2 cores)
 NB_WORKERS ?= 2
 nbtest: install-dev
 	OMP_NUM_THREADS=1 PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbdev_test --n_workers $(NB_WORKERS) --timing
