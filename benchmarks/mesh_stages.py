@@ -1,11 +1,11 @@
 """Fidelity of the whole pipeline (issue 17) on the toy prior: for each prompt, stage 1 then the mesh stages with the
 defaults, and every number 34b_fidelity defines, per prompt and averaged, beside the targets.
 
-    python benchmarks/mesh_stages.py [--preset default|pre|fidelity] [--prompts "a red cube" ...] [--seeds 0] [--particles 4] [--out DIR]
+    python benchmarks/mesh_stages.py [--preset default|fidelity] [--prompts "a red cube" ...] [--seeds 0] [--particles 4] [--out DIR]
 
---preset pre: the settings before issue 17 (PRE_FIDELITY, PRE_FIDELITY_MESH); fidelity: the FIDELITY preset (lit fields,
-smoothness, lr decay, opacity price) with the mesh defaults; default: the defaults. --resume reuses finished stage-1
-runs in --out (stage 1's settings must match) and runs the mesh stages again.
+--preset default: the defaults (the same as before issue 17: PRE_FIDELITY, PRE_FIDELITY_MESH); fidelity: the FIDELITY
+and FIDELITY_MESH presets (lit fields, smoothness, lr decay, opacity price; a short lit geometry stage, a texture
+stage that refines stage 1's colours). --resume reuses finished stage-1 runs in --out and runs the mesh stages again.
 
 Per prompt and seed: stage 1 (`generate`, VSD, the defaults) and `stage1_fidelity`; then `mesh_stages` (geometry,
 texture, export) and `mesh_fidelity`, with the geometry stage's own change of the surface (its start is stage 1's
@@ -16,9 +16,9 @@ import numpy as np
 import torch
 from vsd_tutorial.priors import ToyPrior
 from vsd_tutorial.toy.judge import ToyJudge
-from vsd_tutorial.particles import ParticleConfig, PRE_FIDELITY, FIDELITY
+from vsd_tutorial.particles import ParticleConfig, FIDELITY
 from vsd_tutorial.pipeline import generate, load_run
-from vsd_tutorial.mesh.stages import MeshConfig, PRE_FIDELITY_MESH
+from vsd_tutorial.mesh.stages import MeshConfig, FIDELITY_MESH
 from vsd_tutorial.mesh.pipeline import mesh_stages
 from vsd_tutorial.mesh.export import load_textured_mesh
 from vsd_tutorial.fidelity import prior_reference, stage1_fidelity, mesh_fidelity
@@ -29,7 +29,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument('--prompts', nargs='+', default=['a red cube', 'a blue cylinder', 'a yellow sphere', 'a green cone', 'a purple torus'])
 ap.add_argument('--seeds', nargs='+', type=int, default=[0]); ap.add_argument('--particles', type=int, default=4)
 ap.add_argument('--steps', type=int, default=None, help='stage-1 steps (default: ParticleConfig\'s)')
-ap.add_argument('--preset', choices=('default', 'pre', 'fidelity'), default='default')
+ap.add_argument('--preset', choices=('default', 'fidelity'), default='default')
 ap.add_argument('--resume', action='store_true', help='reuse finished stage-1 runs in --out')
 ap.add_argument('--out', default=None, help='keep the runs here (default: a temporary folder)')
 ap.add_argument('--json', default=None, help=f'write the rows here (default: {RESULTS}/fidelity_PRESET.json)')
@@ -37,8 +37,8 @@ a = ap.parse_args()
 torch.set_num_threads(max(1, torch.get_num_threads()))
 prior, judge = ToyPrior.from_pretrained(), ToyJudge.load()
 root = Path(a.out) if a.out else Path(tempfile.mkdtemp())
-extra = {'pre': PRE_FIDELITY, 'fidelity': FIDELITY}.get(a.preset, {})
-mesh_extra = PRE_FIDELITY_MESH if a.preset == 'pre' else {}
+extra = FIDELITY if a.preset == 'fidelity' else {}
+mesh_extra = FIDELITY_MESH if a.preset == 'fidelity' else {}
 rows = []
 for prompt in a.prompts:
     ref = prior_reference(prior, judge, prompt, cache=RESULTS / 'fidelity_prior')

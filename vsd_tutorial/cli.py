@@ -75,16 +75,17 @@ def cmd_generate(a):
     from vsd_tutorial.sd import load_prior, is_stable_diffusion, SD_STAGE1
     from vsd_tutorial.particles import ParticleConfig, caption_for, FIDELITY
     from vsd_tutorial.pipeline import generate, load_run, parse_toy_prompt
-    from vsd_tutorial.mesh.stages import MeshConfig
+    from vsd_tutorial.mesh.stages import MeshConfig, FIDELITY_MESH
     kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius',
                                    'init_aspect', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch', 'hash_levels', 'hash_table', 'hash_max_res') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
-    if a.fidelity: kw.update(FIDELITY)                             # 34b_fidelity's preset: lit fields, smoothness, lr decay, opacity price
+    if a.fidelity: kw.update(FIDELITY)                             # 34b_fidelity's preset: lit fields, smoothness, lr decay, opacity price; FIDELITY_MESH below
     if is_stable_diffusion(a.prior):                              # SD: the paper's stage-1 settings (sd.SD_STAGE1) unless told otherwise
         kw = {**SD_STAGE1, **kw, 'prior': str(a.prior)}
     elif a.prior not in (None, 'toy'): kw['prior'] = str(a.prior)
     cfg = ParticleConfig(a.prompt, **kw)                          # validates every setting before any work
     mesh_kw = {k: getattr(a, k) for k in ('tet_res', 'threshold', 'geometry_steps', 'texture_steps') if getattr(a, k) is not None}
+    if a.fidelity: mesh_kw = {**FIDELITY_MESH, **mesh_kw}
     if cfg.prior != 'toy': mesh_kw = dict(res=cfg.res, **mesh_kw)   # mesh renders at the stage-1 resolution
     mcfg = MeshConfig(cfg.prompt, seed=cfg.seed, **mesh_kw)
     out = Path(a.out)
@@ -183,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--samples', type=int, default=None, help='samples per ray (default 32)')
     g.add_argument('--blob-radius', type=finite_float, default=None, help='radius of the initial density blob (default 0.35)')
     g.add_argument('--no-anneal', action='store_true', help='keep t ~ U(0.02, 0.98) for the whole run')
-    g.add_argument('--fidelity', action='store_true', help='the FIDELITY preset (34b_fidelity): fields lit by the toy world\'s light, smoothness, lr decay, opacity price; half the speckle, smoother meshes; the dense grid only')
+    g.add_argument('--fidelity', action='store_true', help='the FIDELITY preset (34b_fidelity): fields lit by the toy world\'s light, smoothness, lr decay, opacity price; and the mesh stages\' FIDELITY_MESH; half the speckle, smoother meshes; the dense grid only')
     g.add_argument('--init-aspect', type=finite_float, default=None, help='spread of the particles\' initial blob proportions, height/width in [1/a, a] (default 3 with the toy prior, 1 with Stable Diffusion; 1: all round)')
     g.add_argument('--update', choices=('all', 'random'), default=None, help='update all particles every step (default) or one random particle (the official code)')
     g.add_argument('--lora-steps', type=int, default=None, help='ε_φ steps per particle step (default 1)')
@@ -193,8 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help='stages to run (default nerf): the radiance fields, then DMTet geometry (SDS), then texture (VSD) and mesh export')
     g.add_argument('--tet-res', type=int, default=None, help='tet-grid cubes per side of the geometry stage (default 32)')
     g.add_argument('--threshold', type=finite_float, default=None, help='stage-1 density that becomes the mesh surface (default 5)')
-    g.add_argument('--geometry-steps', type=int, default=None, help='SDS steps of the geometry stage (default 50)')
-    g.add_argument('--texture-steps', type=int, default=None, help='VSD steps of the texture stage (default 60)')
+    g.add_argument('--geometry-steps', type=int, default=None, help='SDS steps of the geometry stage (default 100)')
+    g.add_argument('--texture-steps', type=int, default=None, help='VSD steps of the texture stage (default 200)')
     g.add_argument('--out', default='outputs/generate'); g.add_argument('--resume', action='store_true', help='continue the run in --out')
     g.add_argument('--checkpoint-every', type=int, default=50)
     g.add_argument('--prior', default=None, help=PRIOR_HELP)

@@ -20,8 +20,8 @@ from .raster import render_mesh
 from ..toy.world import BACKGROUND, lambert
 
 # %% auto #0
-__all__ = ['PRE_FIDELITY_MESH', 'sdf_from_density', 'meshes_from_field', 'shade_mesh', 'MeshConfig', 'cpu_deterministic',
-           'GeometryStage', 'TextureField', 'TextureStage']
+__all__ = ['PRE_FIDELITY_MESH', 'FIDELITY_MESH', 'sdf_from_density', 'meshes_from_field', 'shade_mesh', 'MeshConfig',
+           'cpu_deterministic', 'GeometryStage', 'TextureField', 'TextureStage']
 
 # %% ../../nbs/32_mesh_stages.ipynb #ffac7cdb
 def sdf_from_density(field:GridField, particle:int, points:torch.Tensor, threshold:float) -> torch.Tensor:
@@ -65,15 +65,15 @@ class MeshConfig:
     tet_res: int = 32                # tet-grid cubes per side (paper: 128-256 for 512² renders; our objects are seen at 32-64 px)
     threshold: float = 5.0           # the stage-1 density that becomes the surface
     res: int = 32                    # the prior's resolution
-    geometry_steps: int = 50
+    geometry_steps: int = 100
     geometry_guidance: float = 100.  # the paper's CFG for the geometry stage (SDS)
     geometry_lr: float = 0.01        # Adam on the SDF values and vertex offsets
     laplacian: float = 100.          # weight of the Laplacian smoothness term
-    normal_consistency: float = 10.  # weight of the normal-consistency term
-    geometry_shading: bool = True    # render the mesh lit by a lit stage-1 field's light: its normals shade it (the toy's normal maps)
-    texture_steps: int = 60
+    normal_consistency: float = 1.   # weight of the normal-consistency term
+    geometry_shading: bool = True    # render the mesh lit when the stage-1 field is lit (its light): its normals shade it (the toy's normal maps)
+    texture_steps: int = 200
     texture_guidance: float = 7.5    # the paper's CFG for the texture stage (VSD)
-    texture_lr: float = 0.01         # Adam on the colour grids (a refinement of stage 1's colours: 0.05 learned speckle)
+    texture_lr: float = 0.05         # Adam on the colour grids
     texture_res: int = 32            # colour-grid voxels per side
     texture_init: str = 'nerf'       # 'nerf': start from the stage-1 colours; 'grey': from scratch
     lora_lr: float = 1e-3
@@ -89,6 +89,7 @@ class MeshConfig:
         if not self.prompt.strip(): raise UserError('the prompt is empty; try "a red cube"')
 
 PRE_FIDELITY_MESH = dict(geometry_steps=100, normal_consistency=1., geometry_shading=False, texture_steps=200, texture_lr=0.05)   # before issue 17
+FIDELITY_MESH = dict(geometry_steps=50, normal_consistency=10., geometry_shading=True, texture_steps=60, texture_lr=0.01)     # with FIDELITY (34b_fidelity): refine stage 1's colours
 
 # %% ../../nbs/32_mesh_stages.ipynb #65567700
 @contextlib.contextmanager
