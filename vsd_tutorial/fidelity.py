@@ -27,7 +27,7 @@ __all__ = ['LAPLACE', 'speckle', 'true_renders', 'prior_reference', 'appearance'
 LAPLACE = torch.tensor([[0., 1., 0.], [1., -4., 1.], [0., 1., 0.]]).view(1, 1, 3, 3)
 
 def speckle(images:torch.Tensor) -> float:
-    "Mean |∇²(luminance)| over object pixels one pixel or more inside the silhouette of images (B,3,H,W) in [0,1]; NaN without object."
+    "Mean absolute ∇²(luminance) over object pixels one pixel or more inside the silhouette of images (B,3,H,W) in [0,1]; NaN without object."
     x = images.clamp(0, 1)
     y = (0.299 * x[:, 0] + 0.587 * x[:, 1] + 0.114 * x[:, 2])[:, None]
     lap = F.conv2d(F.pad(y, (1, 1, 1, 1), mode='replicate'), LAPLACE.to(x))[:, 0].abs()
@@ -67,7 +67,7 @@ def appearance(images:torch.Tensor, reference:dict, judge) -> dict:
 
 # %% ../nbs/34b_fidelity.ipynb #fid00012
 def surface_error(verts:torch.Tensor, faces:torch.Tensor, prim:Primitive) -> tuple:
-    "(area-weighted mean |SDF| at face centres, area-weighted mean angle in degrees between face normals and ∇SDF) of a mesh."
+    "(area-weighted mean absolute SDF at face centres, area-weighted mean angle in degrees between face normals and ∇SDF) of a mesh."
     v, f = verts.detach().float().cpu(), faces.long().cpu()
     centres = v[f].mean(1)
     area = torch.linalg.cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]], dim=-1).norm(dim=-1) / 2
