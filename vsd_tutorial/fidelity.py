@@ -10,13 +10,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import UserError
-from .toy.world import Primitive, render_primitive, MODES
+from .toy.world import Primitive, render_primitive, MODES, _normals
 from .views import sample_cameras
 from .renderer import render
 from .image_distillation import object_mask, frechet_distance
 from .pipeline import parse_toy_prompt, evaluate_field
 from .mesh.stages import meshes_from_field
-from .mesh.dmtet import face_normals, mesh_area
+from .mesh.dmtet import face_normals
 from .mesh.export import render_textured
 
 # %% auto #0
@@ -70,11 +70,9 @@ def surface_error(verts:torch.Tensor, faces:torch.Tensor, prim:Primitive) -> tup
     "(area-weighted mean absolute SDF at face centres, area-weighted mean angle in degrees between face normals and ∇SDF) of a mesh."
     v, f = verts.detach().float().cpu(), faces.long().cpu()
     centres = v[f].mean(1)
-    area = torch.linalg.cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]], dim=-1).norm(dim=-1) / 2
+    area = face_normals(v, f, unit=False).norm(dim=-1) / 2                  # |(v1−v0)×(v2−v0)| / 2
     w = area / area.sum()
-    e = torch.eye(3) * 1e-3
-    true_normal = F.normalize(torch.stack([prim.sdf(centres + e[i]) - prim.sdf(centres - e[i]) for i in range(3)], -1), dim=-1)
-    cos = (face_normals(v, f) * true_normal).sum(-1).clamp(-1, 1)
+    cos = (face_normals(v, f) * _normals(prim, centres)).sum(-1).clamp(-1, 1)   # _normals: ∇SDF, the toy world's own
     return (prim.sdf(centres).abs() * w).sum().item(), (torch.rad2deg(torch.acos(cos)) * w).sum().item()
 
 def shape_errors(meshes:list, prompt:str, modes:list) -> dict:
