@@ -77,9 +77,9 @@ def cmd_generate(a):
     from vsd_tutorial.pipeline import generate, load_run, parse_toy_prompt
     from vsd_tutorial.mesh.stages import MeshConfig, FIDELITY_MESH
     kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius',
-                                   'init_aspect', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch', 'hash_levels', 'hash_table', 'hash_max_res') if getattr(a, k) is not None}
+                                   'blob_strength', 'init_aspect', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch', 'hash_levels', 'hash_table', 'hash_max_res') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
-    if a.fidelity: kw.update(FIDELITY)                             # 34b_fidelity's preset: lit fields, smoothness, lr decay, opacity price; FIDELITY_MESH below
+    if a.fidelity: kw = {**FIDELITY, **kw}                         # 34b_fidelity's preset (flags given win); FIDELITY_MESH below
     if is_stable_diffusion(a.prior):                              # SD: the paper's stage-1 settings (sd.SD_STAGE1) unless told otherwise
         kw = {**SD_STAGE1, **kw, 'prior': str(a.prior)}
     elif a.prior not in (None, 'toy'): kw['prior'] = str(a.prior)
@@ -183,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--grid-res', type=int, default=None, help='voxels per side of each particle\'s grid (default 32)')
     g.add_argument('--samples', type=int, default=None, help='samples per ray (default 32)')
     g.add_argument('--blob-radius', type=finite_float, default=None, help='radius of the initial density blob (default 0.35)')
+    g.add_argument('--blob-strength', type=finite_float, default=None, help='peak density pre-activation of the blob; larger: sharper (default 10)')
     g.add_argument('--no-anneal', action='store_true', help='keep t ~ U(0.02, 0.98) for the whole run')
     g.add_argument('--fidelity', action='store_true', help='the FIDELITY preset (34b_fidelity): fields lit by the toy world\'s light, smoothness, lr decay, opacity price; and the mesh stages\' FIDELITY_MESH; half the speckle, smoother meshes; the dense grid only')
     g.add_argument('--init-aspect', type=finite_float, default=None, help='spread of the particles\' initial blob proportions, height/width in [1/a, a] (default 3 with the toy prior, 1 with Stable Diffusion; 1: all round)')

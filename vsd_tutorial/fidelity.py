@@ -10,9 +10,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import UserError
-from .toy.world import Primitive, render_primitive, MODES, _normals
-from .views import sample_cameras
-from .renderer import render
+from .toy.world import Primitive, render_primitive, MODES, _normals, lambert
+from .views import sample_cameras, turntable_cameras
+from .renderer import render, render_views, GridField
 from .image_distillation import object_mask, frechet_distance
 from .pipeline import parse_toy_prompt, evaluate_field
 from .mesh.stages import meshes_from_field
@@ -21,7 +21,7 @@ from .mesh.export import render_textured
 
 # %% auto #0
 __all__ = ['LAPLACE', 'speckle', 'true_renders', 'prior_reference', 'appearance', 'surface_error', 'shape_errors', 'field_views',
-           'mesh_views', 'stage1_fidelity', 'mesh_fidelity']
+           'mesh_views', 'stage1_fidelity', 'mesh_fidelity', 'silhouette_sizes', 'primitive_particles']
 
 # %% ../nbs/34b_fidelity.ipynb #fid00006
 LAPLACE = torch.tensor([[0., 1., 0.], [1., -4., 1.], [0., 1., 0.]]).view(1, 1, 3, 3)
@@ -106,3 +106,36 @@ def mesh_fidelity(textured:list, prompt:str, reference:dict, judge, modes:list, 
     "Appearance and shape errors of exported meshes, beside the mesh metrics `mesh_stages` returned (accuracy, IoU)."
     return dict(accuracy=metrics['accuracy'], iou=metrics['silhouette_iou'], iou_vs_nerf=metrics['iou_vs_nerf'],
                 **appearance(mesh_views(textured), reference, judge), **shape_errors([(t.verts, t.faces) for t in textured], prompt, modes))
+
+# %% ../nbs/34b_fidelity.ipynb #fid00017
+def silhouette_sizes(field, prompt:str, n_views:int=8) -> list:
+    "Per particle: the mode whose true silhouette fits best (IoU, as `evaluate_field`), that IoU, and its silhouette area (opacity > 0.5) over the mode's, turntable at 64²."
+    parsed = parse_toy_prompt(prompt)
+    if parsed is None: raise UserError(f'{prompt!r} names no toy-world object; try "a red cube"')
+    cams = turntable_cameras(n_views)
+    with torch.no_grad(): sil = render_views(field, cams, res=64)['opacity'][:, :, 0] > 0.5        # (n,V,64,64)
+    gt = {m: render_primitive(Primitive(*parsed, m), cams.c2w, cams.fovy, res=64)[1][:, 0] > 0.5 for m in MODES}
+    out = []
+    for s in sil:
+        iou = {m: ((s & g).sum((1, 2)) / (s | g).sum((1, 2)).clamp(min=1)).mean().item() for m, g in gt.items()}
+        best = max(iou, key=iou.get)
+        out.append(dict(mode=best, iou=iou[best], area_ratio=s.sum().item() / gt[best].sum().item()))
+    return out
+
+def primitive_particles(prompt:str, modes:list, res:int=32, slope:float=100., peak:float=30., light=None) -> GridField:
+    "A blob-free `GridField` whose particles are the prompt's true object, one per mode in `modes`: density pre-activation rising `slope` per voxel of depth to `peak`; unlit (light None): the world's shading baked into the colour."
+    parsed = parse_toy_prompt(prompt)
+    if parsed is None: raise UserError(f'{prompt!r} names no toy-world object; try "a red cube"')
+    f = GridField(len(modes), res, blob_strength=0., light=light)
+    lin = torch.linspace(-f.bound, f.bound, res)
+    z, y, x = torch.meshgrid(lin, lin, lin, indexing='ij')                          # grid axes (D,H,W) = (z,y,x)
+    points = torch.stack([x, y, z], -1).reshape(-1, 3)
+    voxel = 2 * f.bound / (res - 1)
+    with torch.no_grad():
+        for i, mode in enumerate(modes):
+            prim = Primitive(*parsed, mode)
+            h = -prim.sdf(points) / voxel * slope                                       # linear in the SDF: trilinear reads keep the surface in place
+            f.grid[i, 0] = h.clamp(-15, peak).reshape(res, res, res)                     # σ = softplus(h): ~0 outside, `peak` inside
+            seen = prim.albedo * (lambert(_normals(prim, points))[:, None] if light is None else 1)   # unlit: albedo × the world's shading
+            f.grid[i, 1:] = torch.logit(seen.expand(len(points), 3).clamp(0.02, 0.98)).T.reshape(3, res, res, res)
+    return f

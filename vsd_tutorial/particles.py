@@ -89,6 +89,7 @@ class ParticleConfig:
     view_prompts: bool = True      # append ', front view' ... to the prompt
     sparsity: float = 0.0          # weight of an opacity penalty Σ opacity (floaters)
     blob_radius: float = 0.35      # the density blob's radius (scene initialisation; 24_text_to_3d measures its effect on modes)
+    blob_strength: float = 10.     # the blob's λ: its peak density pre-activation; larger: a sharper edge (34b_fidelity: the final size follows a sharp blob's)
     occupancy: bool|None = None    # nerfacc occupancy grid (empty-space skipping, CUDA only); None: on when the prior is on CUDA
     # --- fidelity (measured in 34b_fidelity; the FIDELITY preset turns them on) ---
     shading: bool = False          # lit by the toy world's light (GridField(light=), 21_nerf; 'grid' only); the paper's stage 1 is unlit
@@ -122,6 +123,7 @@ class ParticleConfig:
         if not 0 < check_number('lr_decay', self.lr_decay) <= 1: raise UserError(f'lr_decay must be in (0, 1] (1: constant lr), got {self.lr_decay}')
         for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank', 'lora_steps', 'hash_levels', 'hash_table', 'hash_max_res'): check_positive(k, getattr(self, k))
         for k in ('lr', 'lora_lr', 'blob_radius'): check_number(k, getattr(self, k), positive=True)   # NaN/inf never pass
+        check_number('blob_strength', self.blob_strength, low=0)                                       # 0: no blob
         if check_number('init_aspect', self.init_aspect, positive=True) < 1: raise UserError(f'init_aspect must be >= 1 (1: round blobs), got {self.init_aspect}')
         check_number('repulsion', self.repulsion, low=0)
         if not 0 <= check_number('entropy', self.entropy, low=0) <= 1: raise UserError(f'entropy must be in [0, 1], got {self.entropy}')
@@ -144,8 +146,9 @@ def saved_config(config:dict) -> dict:
 # %% ../nbs/23_particles.ipynb #d086aadf
 def make_field(cfg:ParticleConfig, rows:slice|None=None):
     "The config's radiance fields for its particles: a dense `GridField` or a `HashGridField`; `rows`: only those particles, initialised as among all."
-    if cfg.field == 'grid': field = GridField(cfg.particles, cfg.grid_res, blob_radius=cfg.blob_radius, light=LIGHT if cfg.shading else None)
-    else: field = HashGridField(cfg.particles, levels=cfg.hash_levels, log2_table=cfg.hash_table, max_res=cfg.hash_max_res, blob_radius=cfg.blob_radius)
+    if cfg.field == 'grid': field = GridField(cfg.particles, cfg.grid_res, blob_strength=cfg.blob_strength, blob_radius=cfg.blob_radius, light=LIGHT if cfg.shading else None)
+    else: field = HashGridField(cfg.particles, levels=cfg.hash_levels, log2_table=cfg.hash_table, max_res=cfg.hash_max_res,
+                                   blob_strength=cfg.blob_strength, blob_radius=cfg.blob_radius)
     if cfg.init_noise and cfg.field == 'grid':                       # smooth noise: 4³ normal values, trilinear up to the grid
         coarse = torch.randn(cfg.particles, 1, 4, 4, 4, generator=torch.Generator().manual_seed(cfg.seed + 104729))
         with torch.no_grad(): field.grid[:, :1] += cfg.init_noise * F.interpolate(coarse, size=(cfg.grid_res,) * 3, mode='trilinear', align_corners=True)
