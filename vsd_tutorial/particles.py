@@ -20,7 +20,7 @@ from .toy.world import LIGHT
 # %% auto #0
 __all__ = ['VIEWS', 'PRE_FIDELITY', 'FIDELITY', 'prompt_view', 'caption_for', 'view_embeddings', 'vsd_step', 'ParticleConfig',
            'saved_config', 'make_field', 'grid_tv', 'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam',
-           'blob_aspects', 'ParticleOptimizer']
+           'blob_aspects', 'blob_stretches', 'ParticleOptimizer']
 
 # %% ../nbs/23_particles.ipynb #b7e10001
 VIEWS = ('front', 'side', 'back', 'overhead')     # the view words the toy prior was trained with (20_cameras)
@@ -99,6 +99,7 @@ class ParticleConfig:
     # --- diversity and speed (measured in 25_diversity) ---
     init_aspect: float = 3.0       # blobs of n aspect ratios (height/width) spread evenly in log scale over [1/a, a]; 1: all round
     init_noise: float = 0.0        # std of a smooth random perturbation of each particle's density at the start (mode-agnostic with init_aspect=1)
+    init_stretch: float = 0.0      # std of each particle's random log-stretch of its blob along x, y and z alike (volume kept; mode-agnostic with init_aspect=1)
     update: str = 'all'            # 'all' particles every step, or one 'random' particle per step (the official code)
     phi_pass: str = 'separate'     # the paper's ε_φ step: own t' ~ U(0,T), ε', camera dropped 10%; 'shared': reuse the baseline's forward (~25% faster)
     lora_steps: int = 1            # ε_φ steps per particle step (extra ones on fresh t', ε')
@@ -119,7 +120,7 @@ class ParticleConfig:
         if self.field not in ('grid', 'hash'): raise UserError(f"unknown field {self.field!r}; choose 'grid' or 'hash'")
         if self.lr is None: self.lr = 0.2 if self.field == 'grid' else HashGridField.default_lr
         if self.field != 'grid' and (self.shading or self.colour_tv or self.density_tv): raise UserError("shading, colour_tv and density_tv need field='grid' (the dense voxel grid)")
-        for k in ('colour_tv', 'density_tv', 'init_noise'): check_number(k, getattr(self, k), low=0)
+        for k in ('colour_tv', 'density_tv', 'init_noise', 'init_stretch'): check_number(k, getattr(self, k), low=0)
         if not 0 < check_number('lr_decay', self.lr_decay) <= 1: raise UserError(f'lr_decay must be in (0, 1] (1: constant lr), got {self.lr_decay}')
         for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank', 'lora_steps', 'hash_levels', 'hash_table', 'hash_max_res'): check_positive(k, getattr(self, k))
         for k in ('lr', 'lora_lr', 'blob_radius'): check_number(k, getattr(self, k), positive=True)   # NaN/inf never pass
@@ -210,6 +211,11 @@ def blob_aspects(n:int, aspect:float, seed:int) -> torch.Tensor:
     order = torch.randperm(n, generator=torch.Generator().manual_seed(seed + 7919))
     return aspect ** u[order]
 
+def blob_stretches(n:int, std:float, seed:int) -> torch.Tensor:
+    "n per-axis blob stretches (n,3): exp of normal draws with standard deviation `std`, centred per particle so each keeps its volume; no axis is special."
+    s = torch.randn(n, 3, generator=torch.Generator().manual_seed(seed + 104729)) * std
+    return (s - s.mean(1, keepdim=True)).exp()
+
 class ParticleOptimizer:
     "n radiance-field particles and one shared ε_φ, optimised with VSD (or SDS as its special case): `vsd_step` with options."
     def __init__(self, prior, config:ParticleConfig, rows:slice|None=None):
@@ -226,6 +232,7 @@ class ParticleOptimizer:
         self.shard = (self.rows, c.particles)                                # every draw is made for all particles; this process keeps `rows`
         self.field = make_field(c, rows).to(prior.device)
         if c.init_aspect != 1: self.field.blob_scale.copy_(aspect_scale(blob_aspects(c.particles, c.init_aspect, c.seed)[self.rows]))
+        if c.init_stretch: self.field.blob_scale.mul_(blob_stretches(c.particles, c.init_stretch, c.seed)[self.rows])   # random axes: knows no hidden one
         self.opt = ParticleAdam(self.field.parameters(), lr=c.lr)          # one Adam per particle: unpicked ones stay put
         anneal_step = int(c.anneal * c.steps) if c.anneal is not None else None
         self.sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=anneal_step)
