@@ -170,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser('generate', help='text to 3D: n radiance-field particles with VSD or SDS',
                        description='Stage 1 of ProlificDreamer on the toy prior or Stable Diffusion (--prior): optimise --particles radiance fields for PROMPT '
                                    '(e.g. "a red cube") and write turntable views, a GIF, a grid, metrics.json and checkpoints to --out. '
-                                   'Stable Diffusion runs start from the paper\'s stage-1 settings (sd.SD_STAGE1: hash grid, 64² renders, round blob, '
+                                   'Stable Diffusion runs start from the paper\'s stage-1 settings (sd.SD_STAGE1: hash grid, 64² renders, randomly stretched round blobs, '
                                    't annealed after 0.2 of the run, ε_φ trained on its own t with the camera dropped, LoRA lr 1e-4); flags override them.')
     g.add_argument('prompt', metavar='PROMPT')
     g.add_argument('--method', choices=('vsd', 'sds'), default='vsd')

@@ -201,7 +201,7 @@ def load_prior(spec=None, device=None, dtype=None) -> DiffusionPrior:
     return ToyPrior.from_pretrained(None if spec in (None, 'toy') else spec, device=device)
 
 # %% ../nbs/26_stable_diffusion.ipynb #d2b6f4a3
-SD_STAGE1 = dict(field='hash', res=64, init_aspect=1.0, anneal=0.2, phi_pass='separate', lora_lr=1e-4)   # the paper's stage 1
+SD_STAGE1 = dict(field='hash', res=64, init_aspect=1.0, init_stretch=0.5, anneal=0.2, phi_pass='separate', lora_lr=1e-4)   # the paper's stage 1 (+ random stretches)
 
 def sd_config(prompt:str, prior_spec, **overrides):
     "The `ParticleConfig` of a stage-1 run on Stable Diffusion `prior_spec`: the paper's settings (`SD_STAGE1`), then `overrides`."
