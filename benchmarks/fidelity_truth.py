@@ -7,7 +7,8 @@ If the optimisation keeps the truth, the prior and VSD do not pull away from it,
 blob start is the path, not the goal.
 
     python benchmarks/fidelity_truth.py [--prompts "a red cube" ...] [--steps 300]     (~3 min per prompt, 2-core CPU)
-Writes benchmarks/results/fidelity_truth.json."""
+Writes benchmarks/results/fidelity_truth.json and, per prompt, a picture of the start (top 4 rows) and the end (bottom
+4 rows) from 6 turntable views: benchmarks/results/fidelity_pictures/truth_PROMPT.png."""
 import argparse, json, time
 from pathlib import Path
 import torch
@@ -15,6 +16,9 @@ from vsd_tutorial.priors import ToyPrior
 from vsd_tutorial.toy.judge import ToyJudge
 from vsd_tutorial.particles import ParticleConfig, ParticleOptimizer
 from vsd_tutorial.fidelity import prior_reference, stage1_fidelity, silhouette_sizes, primitive_particles
+from vsd_tutorial.renderer import render_views
+from vsd_tutorial.views import turntable_cameras
+from vsd_tutorial.core import image_grid, save_image
 
 RESULTS = Path(__file__).parent / 'results'
 ap = argparse.ArgumentParser()
@@ -24,6 +28,9 @@ ap.add_argument('--json', default=str(RESULTS / 'fidelity_truth.json'))
 a = ap.parse_args()
 prior, judge = ToyPrior.from_pretrained(), ToyJudge.load()
 MODES = ['tall', 'squat', 'tall', 'squat']
+
+def views(field):
+    with torch.no_grad(): return render_views(field, turntable_cameras(6), res=64)['rgb'].clamp(0, 1).flatten(0, 1)   # (n*6,3,64,64)
 
 def measure(field, prompt, ref):
     m = stage1_fidelity(field, prompt, ref, judge)
@@ -36,11 +43,12 @@ for prompt in a.prompts:
     cfg = ParticleConfig(prompt, particles=len(MODES), steps=a.steps, seed=0, blob_strength=0.)    # no blob: the truth is the start
     po = ParticleOptimizer(prior, cfg)
     with torch.no_grad(): po.field.grid.copy_(primitive_particles(prompt, MODES).grid)
-    start = measure(po.field, prompt, ref)
+    start, first = measure(po.field, prompt, ref), views(po.field)
     t0 = time.time()
     for _ in range(cfg.steps): po.step()
     seconds = time.time() - t0
     end = measure(po.field, prompt, ref)
+    save_image(image_grid(torch.cat([first, views(po.field)]), nrow=6), RESULTS / 'fidelity_pictures' / f"truth_{prompt.split()[-1]}.png")
     po.close()
     rows.append(dict(prompt=prompt, steps=cfg.steps, start=start, end=end, seconds=seconds))
     for k, m in (('start', start), ('end', end)):
