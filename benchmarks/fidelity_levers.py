@@ -12,7 +12,7 @@ import torch
 from vsd_tutorial.priors import ToyPrior
 from vsd_tutorial.toy.judge import ToyJudge
 from vsd_tutorial.particles import ParticleConfig, ParticleOptimizer
-from vsd_tutorial.fidelity import prior_reference, stage1_fidelity, silhouette_sizes
+from vsd_tutorial.fidelity import prior_reference, stage1_fidelity
 
 RESULTS = Path(__file__).parent / 'results'
 path = RESULTS / 'fidelity_levers.jsonl'
@@ -31,8 +31,7 @@ for r in rows:
     for _ in range(cfg.steps): po.step()
     r['seconds'] = time.time() - t0
     m = stage1_fidelity(po.field, cfg.prompt, prior_reference(prior, judge, cfg.prompt, cache=RESULTS / 'fidelity_prior'), judge)
-    r['sizes'] = silhouette_sizes(po.field, cfg.prompt)      # each particle's mode and silhouette area over the true one's
     po.close()
-    r.update({k: m[k] for k in ('accuracy', 'iou', 'background', 'speckle_ratio', 'fd_ratio', 'surface_error', 'normal_error', 'modes')})
+    r.update({k: m[k] for k in ('accuracy', 'iou', 'background', 'speckle_ratio', 'fd_ratio', 'surface_error', 'normal_error', 'modes', 'sizes')})
     print(f"{r['name']:>12}: IoU {r['iou']:.3f}, speckle x{r['speckle_ratio']:.2f}, background {r['background']:.1%}, FD x{r['fd_ratio']:.2f}", flush=True)
     path.write_text(''.join(json.dumps(q) + '\n' for q in rows))

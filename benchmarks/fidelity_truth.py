@@ -2,7 +2,7 @@
 
 For each prompt, the 4 particles start AS the true object (tall, squat, tall, squat; `primitive_particles`: sharp,
 no blob) instead of the blob, then run stage 1 with the defaults (300 steps, seed 0). Measured at the start and at
-the end: everything `stage1_fidelity` measures, plus each particle's mode and silhouette size (`silhouette_sizes`).
+the end: everything `stage1_fidelity` measures, each particle's mode and silhouette size included.
 If the optimisation keeps the truth, the prior and VSD do not pull away from it, and what stage 1 misses from the
 blob start is the path, not the goal.
 
@@ -15,7 +15,7 @@ import torch
 from vsd_tutorial.priors import ToyPrior
 from vsd_tutorial.toy.judge import ToyJudge
 from vsd_tutorial.particles import ParticleConfig, ParticleOptimizer
-from vsd_tutorial.fidelity import prior_reference, stage1_fidelity, silhouette_sizes, primitive_particles
+from vsd_tutorial.fidelity import prior_reference, stage1_fidelity, primitive_particles
 from vsd_tutorial.renderer import render_views
 from vsd_tutorial.views import turntable_cameras
 from vsd_tutorial.core import image_grid, save_image
@@ -33,9 +33,9 @@ def views(field):
     with torch.no_grad(): return render_views(field, turntable_cameras(6), res=64)['rgb'].clamp(0, 1).flatten(0, 1)   # (n*6,3,64,64)
 
 def measure(field, prompt, ref):
-    m = stage1_fidelity(field, prompt, ref, judge)
+    m = stage1_fidelity(field, prompt, ref, judge)                   # its `sizes`: each particle's mode and silhouette area
     m.pop('iou_modes')
-    return dict(m, sizes=silhouette_sizes(field, prompt))
+    return m
 
 rows = []
 for prompt in a.prompts:

@@ -11,8 +11,8 @@ import torch
 import torch.nn.functional as F
 from .core import UserError
 from .toy.world import Primitive, render_primitive, MODES, _normals, lambert
-from .views import sample_cameras, turntable_cameras
-from .renderer import render, render_views, GridField
+from .views import sample_cameras
+from .renderer import render, GridField
 from .image_distillation import object_mask, frechet_distance
 from .pipeline import parse_toy_prompt, evaluate_field
 from .mesh.stages import meshes_from_field
@@ -95,11 +95,11 @@ def mesh_views(textured:list, n_views:int=8, res:int=32, seed:int=1) -> torch.Te
     return torch.cat(out).clamp(0, 1)
 
 def stage1_fidelity(field, prompt:str, reference:dict, judge, threshold:float=5.0, tet_res:int=32) -> dict:
-    "Judge accuracy, silhouette IoU, clean background, modes (`evaluate_field`) + appearance and shape errors of a stage-1 field."
+    "Judge accuracy, silhouette IoU, clean background, modes, sizes (`evaluate_field`) + appearance and shape errors of a stage-1 field."
     m = evaluate_field(field, prompt, judge)
     modes = [p['iou_mode'] for p in m['particles']]
     meshes = [d() for d in meshes_from_field(field, tet_res, threshold)]
-    return dict(accuracy=m['accuracy'], iou=m['silhouette_iou'], background=m['background_clean'], modes=m['modes'], iou_modes=modes,
+    return dict(accuracy=m['accuracy'], iou=m['silhouette_iou'], background=m['background_clean'], modes=m['modes'], iou_modes=modes, sizes=silhouette_sizes(field, prompt, metrics=m),
                 **appearance(field_views(field), reference, judge), **shape_errors(meshes, prompt, modes))
 
 def mesh_fidelity(textured:list, prompt:str, reference:dict, judge, modes:list, metrics:dict) -> dict:
@@ -108,19 +108,11 @@ def mesh_fidelity(textured:list, prompt:str, reference:dict, judge, modes:list, 
                 **appearance(mesh_views(textured), reference, judge), **shape_errors([(t.verts, t.faces) for t in textured], prompt, modes))
 
 # %% ../nbs/34b_fidelity.ipynb #fid00017
-def silhouette_sizes(field, prompt:str, n_views:int=8) -> list:
-    "Per particle: the mode whose true silhouette fits best (IoU, as `evaluate_field`), that IoU, and its silhouette area (opacity > 0.5) over the mode's, turntable at 64²."
-    parsed = parse_toy_prompt(prompt)
-    if parsed is None: raise UserError(f'{prompt!r} names no toy-world object; try "a red cube"')
-    cams = turntable_cameras(n_views)
-    with torch.no_grad(): sil = render_views(field, cams, res=64)['opacity'][:, :, 0] > 0.5        # (n,V,64,64)
-    gt = {m: render_primitive(Primitive(*parsed, m), cams.c2w, cams.fovy, res=64)[1][:, 0] > 0.5 for m in MODES}
-    out = []
-    for s in sil:
-        iou = {m: ((s & g).sum((1, 2)) / (s | g).sum((1, 2)).clamp(min=1)).mean().item() for m, g in gt.items()}
-        best = max(iou, key=iou.get)
-        out.append(dict(mode=best, iou=iou[best], area_ratio=s.sum().item() / gt[best].sum().item()))
-    return out
+def silhouette_sizes(field, prompt:str, judge=None, metrics:dict|None=None) -> list:
+    "Per particle: the mode whose true silhouette fits best, that IoU, and its silhouette area (opacity > 0.5) over the mode's (`evaluate_field`'s, or those of `metrics`, its result)."
+    if parse_toy_prompt(prompt) is None: raise UserError(f'{prompt!r} names no toy-world object; try "a red cube"')
+    m = metrics or evaluate_field(field, prompt, judge)
+    return [dict(mode=p['iou_mode'], iou=p['silhouette_iou'], area_ratio=p['area_ratio']) for p in m['particles']]
 
 def primitive_particles(prompt:str, modes:list, res:int=32, slope:float=100., peak:float=30., light=None) -> GridField:
     "A blob-free `GridField` whose particles are the prompt's true object, one per mode in `modes`: density pre-activation rising `slope` per voxel of depth to `peak`; unlit (light None): the world's shading baked into the colour."

@@ -19,8 +19,8 @@ from .toy.world import LIGHT
 
 # %% auto #0
 __all__ = ['VIEWS', 'PRE_FIDELITY', 'FIDELITY', 'prompt_view', 'caption_for', 'view_embeddings', 'vsd_step', 'ParticleConfig',
-           'saved_config', 'make_field', 'grid_tv', 'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam',
-           'blob_aspects', 'blob_stretches', 'ParticleOptimizer']
+           'saved_config', 'blob_aspects', 'blob_stretches', 'make_field', 'grid_tv', 'coarse_occupancy',
+           'kernel_repulsion', 'ParticleAdam', 'ParticleOptimizer']
 
 # %% ../nbs/23_particles.ipynb #b7e10001
 VIEWS = ('front', 'side', 'back', 'overhead')     # the view words the toy prior was trained with (20_cameras)
@@ -145,14 +145,28 @@ def saved_config(config:dict) -> dict:
     return {**{f.name: f.default for f in fields(ParticleConfig)}, **PRE_FIDELITY, **config}
 
 # %% ../nbs/23_particles.ipynb #d086aadf
+def blob_aspects(n:int, aspect:float, seed:int) -> torch.Tensor:
+    "n blob aspect ratios (height/width) spread evenly in log scale over [1/aspect, aspect], in a seeded order."
+    u = (torch.arange(n) + 0.5) / n * 2 - 1
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed + 7919))
+    return aspect ** u[order]
+
+def blob_stretches(n:int, std:float, seed:int) -> torch.Tensor:
+    "n per-axis blob stretches (n,3): exp of normal draws with standard deviation `std`, centred per particle so each keeps its volume; no axis is special."
+    s = torch.randn(n, 3, generator=torch.Generator().manual_seed(seed + 104729)) * std
+    return (s - s.mean(1, keepdim=True)).exp()
+
 def make_field(cfg:ParticleConfig, rows:slice|None=None):
-    "The config's radiance fields for its particles: a dense `GridField` or a `HashGridField`; `rows`: only those particles, initialised as among all."
+    "The config's radiance fields for its particles, at their start (blob stretches, noise): a dense `GridField` or a `HashGridField`; `rows`: only those particles, initialised as among all."
     if cfg.field == 'grid': field = GridField(cfg.particles, cfg.grid_res, blob_strength=cfg.blob_strength, blob_radius=cfg.blob_radius, light=LIGHT if cfg.shading else None)
     else: field = HashGridField(cfg.particles, levels=cfg.hash_levels, log2_table=cfg.hash_table, max_res=cfg.hash_max_res,
                                    blob_strength=cfg.blob_strength, blob_radius=cfg.blob_radius)
     if cfg.init_noise and cfg.field == 'grid':                       # smooth noise: 4³ normal values, trilinear up to the grid
         coarse = torch.randn(cfg.particles, 1, 4, 4, 4, generator=torch.Generator().manual_seed(cfg.seed + 104729))
         with torch.no_grad(): field.grid[:, :1] += cfg.init_noise * F.interpolate(coarse, size=(cfg.grid_res,) * 3, mode='trilinear', align_corners=True)
+    with torch.no_grad():                                            # scene initialisation: each particle's blob stretch
+        if cfg.init_aspect != 1: field.blob_scale.copy_(aspect_scale(blob_aspects(cfg.particles, cfg.init_aspect, cfg.seed)))
+        if cfg.init_stretch: field.blob_scale.mul_(blob_stretches(cfg.particles, cfg.init_stretch, cfg.seed))   # random axes: knows no hidden one
     if rows is None: return field
     part = make_field(replace(cfg, particles=rows.stop - rows.start, init_noise=0.))
     part.load_state_dict({k: v[rows] for k, v in field.state_dict().items()})   # every tensor of a field stacks its particles on dim 0
@@ -205,17 +219,6 @@ class ParticleAdam(torch.optim.Optimizer):
 
 
 # %% ../nbs/23_particles.ipynb #773e7af9
-def blob_aspects(n:int, aspect:float, seed:int) -> torch.Tensor:
-    "n blob aspect ratios (height/width) spread evenly in log scale over [1/aspect, aspect], in a seeded order."
-    u = (torch.arange(n) + 0.5) / n * 2 - 1
-    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed + 7919))
-    return aspect ** u[order]
-
-def blob_stretches(n:int, std:float, seed:int) -> torch.Tensor:
-    "n per-axis blob stretches (n,3): exp of normal draws with standard deviation `std`, centred per particle so each keeps its volume; no axis is special."
-    s = torch.randn(n, 3, generator=torch.Generator().manual_seed(seed + 104729)) * std
-    return (s - s.mean(1, keepdim=True)).exp()
-
 class ParticleOptimizer:
     "n radiance-field particles and one shared ε_φ, optimised with VSD (or SDS as its special case): `vsd_step` with options."
     def __init__(self, prior, config:ParticleConfig, rows:slice|None=None):
@@ -231,8 +234,6 @@ class ParticleOptimizer:
         self.rows = rows or slice(0, c.particles)                            # the particles this process holds (34a_distributed: a slice)
         self.shard = (self.rows, c.particles)                                # every draw is made for all particles; this process keeps `rows`
         self.field = make_field(c, rows).to(prior.device)
-        if c.init_aspect != 1: self.field.blob_scale.copy_(aspect_scale(blob_aspects(c.particles, c.init_aspect, c.seed)[self.rows]))
-        if c.init_stretch: self.field.blob_scale.mul_(blob_stretches(c.particles, c.init_stretch, c.seed)[self.rows])   # random axes: knows no hidden one
         self.opt = ParticleAdam(self.field.parameters(), lr=c.lr)          # one Adam per particle: unpicked ones stay put
         anneal_step = int(c.anneal * c.steps) if c.anneal is not None else None
         self.sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=anneal_step)

@@ -194,7 +194,8 @@ def evaluate_field(field:GridField, prompt:str, judge=None, n_views:int=8, views
         clean = ((alpha[i] < 0.1) & bg).sum().item() / bg.sum().clamp(min=1).item()
         m['particles'].append(dict(shape_acc=shape_ok[i].mean().item(), colour_acc=colour_ok[i].mean().item(),
                                    mode='tall' if tall[i].mean() > 0.5 else 'squat', tall_views=tall[i].mean().item(),
-                                   silhouette_iou=iou[best], iou_mode=best, background_clean=clean))
+                                   silhouette_iou=iou[best], iou_mode=best, background_clean=clean,
+                                   area_ratio=(sil[i].sum() / gt[best].sum()).item()))     # silhouette area over the true one's (size)
     real = _real_feature_spread(judge, shape, colour)
     d = torch.cdist(feats, feats); pair = (d.sum() / (n * (n - 1))).item() if n > 1 else 0.
     m.update(prompt=prompt, shape_acc=shape_ok.mean().item(), colour_acc=colour_ok.mean().item(),
