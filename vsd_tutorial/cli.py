@@ -84,7 +84,7 @@ def cmd_generate(a):
         kw = {**SD_STAGE1, **kw, 'prior': str(a.prior)}
     elif a.prior not in (None, 'toy'): kw['prior'] = str(a.prior)
     cfg = ParticleConfig(a.prompt, **kw)                          # validates every setting before any work
-    mesh_kw = {k: getattr(a, k) for k in ('tet_res', 'threshold', 'geometry_steps', 'texture_steps') if getattr(a, k) is not None}
+    mesh_kw = {k: getattr(a, k) for k in ('tet_res', 'threshold', 'geometry_steps', 'texture_steps', 'normal_prior') if getattr(a, k) is not None}
     if a.fidelity: mesh_kw = {**FIDELITY_MESH, **mesh_kw}
     if cfg.prior != 'toy': mesh_kw = dict(res=cfg.res, **mesh_kw)   # mesh renders at the stage-1 resolution
     mcfg = MeshConfig(cfg.prompt, seed=cfg.seed, **mesh_kw)
@@ -198,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--threshold', type=finite_float, default=None, help='stage-1 density that becomes the mesh surface (default 5)')
     g.add_argument('--geometry-steps', type=int, default=None, help='SDS steps of the geometry stage (default 100)')
     g.add_argument('--texture-steps', type=int, default=None, help='VSD steps of the texture stage (default 200)')
+    g.add_argument('--normal-prior', default=None, metavar='toy|PRIOR', help="geometry stage: distil the mesh's normal maps from this prior, as the paper does ('toy': the toy normal prior; with Stable Diffusion, its name)")
     g.add_argument('--out', default='outputs/generate'); g.add_argument('--resume', action='store_true', help='continue the run in --out')
     g.add_argument('--checkpoint-every', type=int, default=50)
     g.add_argument('--prior', default=None, help=PRIOR_HELP)

@@ -13,8 +13,8 @@ from .core import UserError, check_positive, get_device
 from .toy.world import SHAPES, COLOURS, VIEWS
 
 # %% auto #0
-__all__ = ['TOY_UNET_CONFIG', 'TOY_TEXT_CONFIG', 'TOY_SCHEDULER_CONFIG', 'TOY_PRIOR_PATH', 'ToyTokenizer', 'build_toy_components',
-           'DiffusionPrior', 'ToyPrior']
+__all__ = ['TOY_UNET_CONFIG', 'TOY_TEXT_CONFIG', 'TOY_SCHEDULER_CONFIG', 'TOY_PRIOR_PATH', 'TOY_NORMAL_PRIOR_PATH',
+           'ToyTokenizer', 'build_toy_components', 'DiffusionPrior', 'ToyPrior']
 
 # %% ../nbs/02_priors.ipynb #5ad59740
 class ToyTokenizer:
@@ -156,6 +156,7 @@ class DiffusionPrior(nn.Module):
 
 # %% ../nbs/02_priors.ipynb #2bba9ac9
 TOY_PRIOR_PATH = Path(str(importlib.resources.files('vsd_tutorial'))) / 'weights' / 'toy_prior'
+TOY_NORMAL_PRIOR_PATH = TOY_PRIOR_PATH.with_name('toy_normal_prior')   # the same model fine-tuned on normal maps (03_train_toy_prior): the geometry stage's
 
 @contextlib.contextmanager
 def _quiet_loading():

@@ -17,11 +17,12 @@ from ..views import sample_cameras, camera_condition, CameraBatch
 from ..particles import caption_for
 from .dmtet import DMTet, EmptySurfaceError, laplacian_loss, normal_consistency_loss
 from .raster import render_mesh
-from ..toy.world import BACKGROUND, lambert
+from ..toy.world import BACKGROUND, lambert, normal_colours
+from ..priors import TOY_NORMAL_PRIOR_PATH
 
 # %% auto #0
-__all__ = ['PRE_FIDELITY_MESH', 'FIDELITY_MESH', 'sdf_from_density', 'meshes_from_field', 'shade_mesh', 'MeshConfig',
-           'cpu_deterministic', 'GeometryStage', 'TextureField', 'TextureStage']
+__all__ = ['PRE_FIDELITY_MESH', 'FIDELITY_MESH', 'sdf_from_density', 'meshes_from_field', 'shade_mesh', 'mesh_normal_map',
+           'load_normal_prior', 'MeshConfig', 'cpu_deterministic', 'GeometryStage', 'TextureField', 'TextureStage']
 
 # %% ../../nbs/32_mesh_stages.ipynb #ffac7cdb
 def sdf_from_density(field:GridField, particle:int, points:torch.Tensor, threshold:float) -> torch.Tensor:
@@ -56,6 +57,19 @@ def shade_mesh(verts:torch.Tensor, faces:torch.Tensor, cams:CameraBatch, res:int
     out['rgb'] = out['mask'] * rgb + (1 - out['mask']) * bg
     return out
 
+def mesh_normal_map(out:dict, cams:CameraBatch, background=BACKGROUND) -> torch.Tensor:
+    "A rendered mesh's (`render_mesh`) normal map (B,3,H,W) in the toy world's camera-frame colours (`normal_colours`), over `background`."
+    B, _, H, W = out['normal'].shape
+    n = out['normal'].permute(0, 2, 3, 1).reshape(B, -1, 3)
+    rgb = normal_colours(n, cams.c2w.to(n)).reshape(B, H, W, 3).permute(0, 3, 1, 2)
+    bg = torch.tensor(background, dtype=rgb.dtype, device=rgb.device)[None, :, None, None]
+    return out['mask'] * rgb + (1 - out['mask']) * bg
+
+def load_normal_prior(spec:str, device=None):
+    "The geometry stage's prior of normal maps: 'toy' is the toy prior fine-tuned on the toy world's normal maps; else any prior `load_prior` takes (Stable Diffusion, as in the paper)."
+    from vsd_tutorial.sd import load_prior
+    return load_prior(TOY_NORMAL_PRIOR_PATH if spec == 'toy' else spec, device=device)
+
 # %% ../../nbs/32_mesh_stages.ipynb #cb057073
 @dataclass
 class MeshConfig:
@@ -70,7 +84,8 @@ class MeshConfig:
     geometry_lr: float = 0.01        # Adam on the SDF values and vertex offsets
     laplacian: float = 100.          # weight of the Laplacian smoothness term
     normal_consistency: float = 1.   # weight of the normal-consistency term
-    geometry_shading: bool = True    # render the mesh lit when the stage-1 field is lit (its light): its normals shade it (the toy's normal maps)
+    geometry_shading: bool = True    # render the mesh lit when the stage-1 field is lit (its light): its normals shade it
+    normal_prior: str|None = None    # stage 2 distils the mesh's normal maps from this prior, as the paper's: 'toy' (03_train_toy_prior) or a prior folder / SD id; None: coloured renders, stage-1 prior
     texture_steps: int = 200
     texture_guidance: float = 7.5    # the paper's CFG for the texture stage (VSD)
     texture_lr: float = 0.05         # Adam on the colour grids
@@ -139,6 +154,7 @@ class _Stage:
 class GeometryStage(_Stage):
     "Stage 2: each stage-1 particle becomes a DMTet mesh, refined with SDS (CFG 100) + normal-consistency + Laplacian; `field` is frozen; lit meshes when it is lit."
     def __init__(self, prior, field:GridField, cfg:MeshConfig):
+        if cfg.normal_prior is not None: prior = load_normal_prior(cfg.normal_prior, prior.device)   # the paper's stage 2: normal maps
         self._setup(prior, cfg, field.n, cfg.geometry_steps, seed_offset=1)
         self.field = field.requires_grad_(False)
         self.dmtets = nn.ModuleList(meshes_from_field(field, cfg.tet_res, cfg.threshold)).to(prior.device)
@@ -159,7 +175,9 @@ class GeometryStage(_Stage):
         outs, reg = [], []
         for i, d in enumerate(self.dmtets):
             v, f = d()
-            outs.append(shade_mesh(v, f, cams[[i]], res, self.surface_fn(i), light=self.light))
+            o = shade_mesh(v, f, cams[[i]], res, self.surface_fn(i), light=self.light)
+            if self.cfg.normal_prior is not None: o['rgb'] = mesh_normal_map(o, cams[[i]])
+            outs.append(o)
             reg.append(self.cfg.laplacian * laplacian_loss(v, f) + self.cfg.normal_consistency * normal_consistency_loss(v, f))
         out = {k: torch.cat([o[k] for o in outs]) for k in ('rgb', 'mask', 'normal')}
         out['regulariser'] = torch.stack(reg).sum()

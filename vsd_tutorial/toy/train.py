@@ -50,8 +50,8 @@ def lr_factor(step:int, steps:int, warmup:int=200) -> float:
 def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_images:int=30000, res:int=32,
                     seed:int=0, ema_decay:float=0.999, p_uncond:float=0.1, p_no_view:float=0.2, snr_gamma:float=5.0,
                     warmup:int=200, ckpt_every:int=250, resume:bool=False, progress:bool=True, threads:int|None=None,
-                    stop_after:int|None=None):
-    "Train the toy prior; EMA weights go to `out` (fp16), the resumable state beside it. `stop_after`: checkpoint and stop there."
+                    stop_after:int|None=None, kind:str='rgb', init=None):
+    "Train the toy prior; EMA weights go to `out` (fp16), the resumable state beside it. `stop_after`: checkpoint and stop there; `kind='normal'`: on normal maps; `init`: fine-tune a saved prior."
     from diffusers.training_utils import EMAModel
     from tqdm.auto import tqdm
     for name, v in (('steps', steps), ('batch_size', batch_size), ('n_images', n_images), ('ckpt_every', ckpt_every)):
@@ -60,7 +60,7 @@ def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_ima
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     state_path = out.parent / f'{out.name}_train_state.pt'
     seed_everything(seed)
-    prior = ToyPrior.random(seed)
+    prior = ToyPrior.from_pretrained(init, device='cpu') if init else ToyPrior.random(seed)
     params = list(prior.unet.parameters()) + list(prior.text_encoder.parameters())
     for p in params: p.requires_grad_(True)
     prior.train()
@@ -73,7 +73,7 @@ def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_ima
         prior.unet.load_state_dict(st['unet']); prior.text_encoder.load_state_dict(st['text_encoder'])
         opt.load_state_dict(st['opt']); sched.load_state_dict(st['sched']); ema.load_state_dict(st['ema'])
         log, step = st['log'], st['step']
-    data = make_dataset(n_images, res=res, seed=seed, progress=progress)
+    data = make_dataset(n_images, res=res, seed=seed, progress=progress, kind=kind)
     images, scenes = data['images'], data['scenes']
     rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
     if step and 'rng' in st:                  # continue the random streams exactly where they stopped
@@ -91,7 +91,7 @@ def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_ima
         Path(str(state_path) + '.tmp').replace(state_path)
         (out / 'train_log.json').write_text(json.dumps(dict(log, config=dict(steps=steps, batch_size=batch_size, lr=lr,
             n_images=n_images, seed=seed, ema_decay=ema_decay, snr_gamma=snr_gamma, p_uncond=p_uncond,
-            p_no_view=p_no_view, threads=torch.get_num_threads()))))
+            p_no_view=p_no_view, threads=torch.get_num_threads(), kind=kind, init=str(init) if init else None, warmup=warmup))))
 
     bar = tqdm(total=steps, initial=step, desc='training toy prior', disable=not progress)
     running = None
@@ -129,10 +129,13 @@ def main(argv=None):
     ap.add_argument('--lr', type=float, default=1e-3); ap.add_argument('--n-images', type=int, default=30000)
     ap.add_argument('--seed', type=int, default=0); ap.add_argument('--ckpt-every', type=int, default=250)
     ap.add_argument('--threads', type=int, default=None); ap.add_argument('--resume', action='store_true')
+    ap.add_argument('--kind', choices=('rgb', 'normal'), default='rgb', help="'normal': a prior of normal maps (the geometry stage's)")
+    ap.add_argument('--init', default=None, help='fine-tune this saved prior instead of starting from random weights')
+    ap.add_argument('--warmup', type=int, default=200)
     a = ap.parse_args(argv)
     try:
         train_toy_prior(a.out, steps=a.steps, batch_size=a.batch_size, lr=a.lr, n_images=a.n_images, seed=a.seed,
-                        ckpt_every=a.ckpt_every, threads=a.threads, resume=a.resume)
+                        ckpt_every=a.ckpt_every, threads=a.threads, resume=a.resume, kind=a.kind, init=a.init, warmup=a.warmup)
     except (UserError, RuntimeError) as e:
         raise SystemExit(f'error: {e}')
 

@@ -14,8 +14,9 @@ from ..cameras import orbit_camera, get_rays, view_word
 
 # %% auto #0
 __all__ = ['SHAPES', 'COLOURS', 'MODES', 'VIEWS', 'BACKGROUND', 'LIGHT', 'EXTENTS', 'sdf_sphere', 'sdf_cube', 'sdf_cylinder',
-           'sdf_cone', 'sdf_torus', 'Primitive', 'lambert', 'trace', 'render_primitive', 'CameraRanges', 'article',
-           'object_prompt', 'caption', 'Scene', 'sample_scene', 'render_scenes', 'make_dataset', 'write_dataset']
+           'sdf_cone', 'sdf_torus', 'Primitive', 'lambert', 'normal_colours', 'trace', 'render_primitive',
+           'CameraRanges', 'article', 'object_prompt', 'caption', 'Scene', 'sample_scene', 'render_scenes',
+           'make_dataset', 'write_dataset']
 
 # %% ../../nbs/01_toy_world.ipynb #b28c93fa
 def _sd_box2(q, z, bq, bz):
@@ -100,6 +101,11 @@ def lambert(normals:torch.Tensor, light=LIGHT, ambient:float=0.45) -> torch.Tens
     l = F.normalize(torch.as_tensor(light, dtype=normals.dtype, device=normals.device), dim=0)
     return ambient + (1 - ambient) * (normals @ l).clamp(min=0)
 
+def normal_colours(normals:torch.Tensor, c2w:torch.Tensor) -> torch.Tensor:
+    "A normal map: world normals (B,M,3) seen by cameras c2w (B,4,4) as colours (n_cam + 1)/2; x right: red, y up: green, toward the camera: blue."
+    n_cam = normals @ c2w[:, :3, :3]                                   # n_cam = Rᵀ n (row vectors: n R)
+    return (n_cam + 1) / 2
+
 def trace(prim:Primitive, origins, dirs, steps:int=64, hit_eps:float=5e-3, far:float=4.):
     "Sphere-trace rays (N,3); returns (hit mask (N,), points (N,3), depths (N,))."
     t = torch.zeros(origins.shape[:-1])
@@ -111,14 +117,17 @@ def trace(prim:Primitive, origins, dirs, steps:int=64, hit_eps:float=5e-3, far:f
     return hit, p, t
 
 def render_primitive(prim:Primitive, c2w:torch.Tensor, fovy, res:int=32, supersample:int=2,
-                     background=BACKGROUND, steps:int=64):
-    "Render a primitive from cameras `c2w` (B,4,4) or (4,4): (rgb (B,3,res,res) in [0,1], alpha (B,1,res,res))."
+                     background=BACKGROUND, steps:int=64, kind:str='rgb'):
+    "Render a primitive from cameras `c2w` (B,4,4) or (4,4): (rgb (B,3,res,res) in [0,1], alpha (B,1,res,res)); `kind='normal'`: its normal map."
+    if kind not in ('rgb', 'normal'): raise UserError(f"unknown kind {kind!r}; choose 'rgb' or 'normal'")
     c2w = c2w.reshape(-1, 4, 4)
     o, d = get_rays(c2w, fovy, res * supersample)
     hit, p, _ = trace(prim, o.reshape(-1, 3), d.reshape(-1, 3), steps=steps)
-    shade = lambert(_normals(prim, p))
+    n = _normals(prim, p)
+    if kind == 'rgb': colour = prim.albedo[None] * lambert(n)[:, None]
+    else: colour = normal_colours(n.reshape(len(c2w), -1, 3), c2w).reshape(-1, 3)
     a = hit.float()[:, None]
-    rgb = a * prim.albedo[None] * shade[:, None] + (1 - a) * torch.tensor(background)[None]
+    rgb = a * colour + (1 - a) * torch.tensor(background)[None]
     out = torch.cat([rgb, a], -1).reshape(len(c2w), res * supersample, res * supersample, 4).permute(0, 3, 1, 2)
     out = F.avg_pool2d(out, supersample)
     return out[:, :3], out[:, 3:]
@@ -186,26 +195,26 @@ def sample_scene(rng:np.random.Generator, shape=None, colour=None, mode=None, ra
     return Scene(shape, colour, mode, **(ranges or CameraRanges()).sample(rng))
 
 # %% ../../nbs/01_toy_world.ipynb #e1e0d5ea
-def render_scenes(scenes:list, res:int=32, supersample:int=2, steps:int=64):
-    "Render scenes, one batch of rays per primitive: (rgb (B,3,res,res), alpha (B,1,res,res)) floats in [0,1]."
+def render_scenes(scenes:list, res:int=32, supersample:int=2, steps:int=64, kind:str='rgb'):
+    "Render scenes, one batch of rays per primitive: (rgb (B,3,res,res), alpha (B,1,res,res)) floats in [0,1]; `kind='normal'`: normal maps."
     rgb, alpha = torch.empty(len(scenes), 3, res, res), torch.empty(len(scenes), 1, res, res)
     groups = {}
     for i, s in enumerate(scenes): groups.setdefault((s.shape, s.colour, s.mode), []).append(i)
     for key, idx in groups.items():
         cam = lambda k: torch.tensor([getattr(scenes[i], k) for i in idx])
         c2w = orbit_camera(cam('azimuth'), cam('elevation'), cam('distance'))
-        rgb[idx], alpha[idx] = render_primitive(Primitive(*key), c2w, cam('fovy'), res, supersample, steps=steps)
+        rgb[idx], alpha[idx] = render_primitive(Primitive(*key), c2w, cam('fovy'), res, supersample, steps=steps, kind=kind)
     return rgb, alpha
 
-def make_dataset(n:int, res:int=32, seed:int=0, chunk:int=2048, progress:bool=False, **scene_kwargs):
-    "`n` random scenes rendered at `res`: dict(images uint8 (n,3,res,res), alpha uint8, scenes list)."
+def make_dataset(n:int, res:int=32, seed:int=0, chunk:int=2048, progress:bool=False, kind:str='rgb', **scene_kwargs):
+    "`n` random scenes rendered at `res`: dict(images uint8 (n,3,res,res), alpha uint8, scenes list); `kind='normal'`: their normal maps."
     check_positive('n', n); check_positive('res', res)
     rng = np.random.default_rng(seed)
     scenes = [sample_scene(rng, **scene_kwargs) for _ in range(n)]
     imgs, alphas = [], []
     from tqdm.auto import tqdm
     for i in tqdm(range(0, n, chunk), desc='rendering', disable=not progress):
-        rgb, a = render_scenes(scenes[i:i + chunk], res)
+        rgb, a = render_scenes(scenes[i:i + chunk], res, kind=kind)
         imgs.append(rgb.mul(255).round().to(torch.uint8)); alphas.append(a.mul(255).round().to(torch.uint8))
     return dict(images=torch.cat(imgs), alpha=torch.cat(alphas), scenes=scenes)
 
