@@ -72,7 +72,7 @@ def _nerf_finished(out:Path, cfg) -> bool:
 
 def cmd_generate(a):
     "Text to 3D: stage 1 (n particles with VSD or SDS), then optionally the mesh stages; pictures, metrics, meshes in --out."
-    from vsd_tutorial.sd import load_prior, is_stable_diffusion, SD_STAGE1
+    from vsd_tutorial.sd import load_prior, is_stable_diffusion, SD_STAGE1, SD_MESH
     from vsd_tutorial.particles import ParticleConfig, caption_for, FIDELITY
     from vsd_tutorial.pipeline import generate, load_run, parse_toy_prompt
     from vsd_tutorial.mesh.stages import MeshConfig, FIDELITY_MESH
@@ -85,8 +85,10 @@ def cmd_generate(a):
     elif a.prior not in (None, 'toy'): kw['prior'] = str(a.prior)
     cfg = ParticleConfig(a.prompt, **kw)                          # validates every setting before any work
     mesh_kw = {k: getattr(a, k) for k in ('tet_res', 'threshold', 'geometry_steps', 'texture_steps', 'normal_prior') if getattr(a, k) is not None}
+    if mesh_kw.get('normal_prior') == 'none': mesh_kw['normal_prior'] = None   # coloured renders
     if a.fidelity: mesh_kw = {**FIDELITY_MESH, **mesh_kw}
     if cfg.prior != 'toy': mesh_kw = dict(res=cfg.res, **mesh_kw)   # mesh renders at the stage-1 resolution
+    if is_stable_diffusion(a.prior): mesh_kw = {**SD_MESH, **mesh_kw}   # the paper's stage 2: SD on normal maps (flags given win)
     mcfg = MeshConfig(cfg.prompt, seed=cfg.seed, **mesh_kw)
     out = Path(a.out)
     if 'nerf' not in a.stages and not (out / 'checkpoints').is_dir():
@@ -198,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--threshold', type=finite_float, default=None, help='stage-1 density that becomes the mesh surface (default 5)')
     g.add_argument('--geometry-steps', type=int, default=None, help='SDS steps of the geometry stage (default 100)')
     g.add_argument('--texture-steps', type=int, default=None, help='VSD steps of the texture stage (default 200)')
-    g.add_argument('--normal-prior', default=None, metavar='toy|PRIOR', help="geometry stage: distil the mesh's normal maps from this prior, as the paper does ('toy': the toy normal prior; with Stable Diffusion, its name)")
+    g.add_argument('--normal-prior', default=None, metavar='toy|PRIOR', help="geometry stage: distil the mesh's normal maps from this prior, as the paper does (default 'toy': the toy normal prior; 'same': the stage-1 prior, the default with Stable Diffusion; 'none': coloured renders)")
     g.add_argument('--out', default='outputs/generate'); g.add_argument('--resume', action='store_true', help='continue the run in --out')
     g.add_argument('--checkpoint-every', type=int, default=50)
     g.add_argument('--prior', default=None, help=PRIOR_HELP)

@@ -12,9 +12,9 @@ from .core import UserError, get_device
 from .priors import DiffusionPrior, ToyPrior, _quiet_loading
 
 # %% auto #0
-__all__ = ['TINY_SD', 'SD21_BASE', 'DTYPES', 'HUB_ID', 'SD_STAGE1', 'byte_chars', 'clip_bpe_files', 'build_sd', 'write_tiny_sd',
-           'resolve_dtype', 'StableDiffusionPrior', 'is_stable_diffusion', 'hub_reachable', 'load_prior', 'sd_config',
-           'sd_available']
+__all__ = ['TINY_SD', 'SD21_BASE', 'DTYPES', 'HUB_ID', 'SD_STAGE1', 'SD_MESH', 'byte_chars', 'clip_bpe_files', 'build_sd',
+           'write_tiny_sd', 'resolve_dtype', 'StableDiffusionPrior', 'is_stable_diffusion', 'hub_reachable',
+           'load_prior', 'sd_config', 'sd_available']
 
 # %% ../nbs/26_stable_diffusion.ipynb #9b1746b9
 def byte_chars() -> list:
@@ -202,6 +202,7 @@ def load_prior(spec=None, device=None, dtype=None) -> DiffusionPrior:
 
 # %% ../nbs/26_stable_diffusion.ipynb #d2b6f4a3
 SD_STAGE1 = dict(field='hash', res=64, init_aspect=1.0, init_stretch=0.5, anneal=0.2, phi_pass='separate', lora_lr=1e-4)   # the paper's stage 1 (+ random stretches)
+SD_MESH = dict(normal_prior='same', geometry_guidance=100.)   # the paper's stage 2: SD itself on the mesh's normal maps, CFG 100
 
 def sd_config(prompt:str, prior_spec, **overrides):
     "The `ParticleConfig` of a stage-1 run on Stable Diffusion `prior_spec`: the paper's settings (`SD_STAGE1`), then `overrides`."
