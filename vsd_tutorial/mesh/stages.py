@@ -84,7 +84,7 @@ class MeshConfig:
     threshold: float = 5.0           # the stage-1 density that becomes the surface
     res: int = 32                    # the prior's resolution
     geometry_steps: int = 100
-    geometry_guidance: float = 5.    # CFG of the geometry stage (SDS); the paper's 100 is Stable Diffusion's; the toy normal prior measures best at 5 (34b_fidelity)
+    geometry_guidance: float = 2.    # CFG of the geometry stage (SDS); the paper's 100 is Stable Diffusion's; the toy normal prior measures best at 2 (34b_fidelity)
     geometry_lr: float = 0.01        # Adam on the SDF values and vertex offsets
     laplacian: float = 100.          # weight of the Laplacian smoothness term
     normal_consistency: float = 1.   # weight of the normal-consistency term
