@@ -3,14 +3,15 @@ defaults, and every number 34b_fidelity defines, per prompt and averaged, beside
 
     python benchmarks/mesh_stages.py [--preset default|fidelity] [--prompts "a red cube" ...] [--seeds 0] [--particles 4] [--out DIR]
 
---preset default: the defaults (the same as before issue 17: PRE_FIDELITY, PRE_FIDELITY_MESH); fidelity: the FIDELITY
+--preset default: the defaults (stage 1 as before issue 17, PRE_FIDELITY; the mesh stages' defaults, whose geometry
+stage distils normal maps from the toy normal prior since that prior exists); fidelity: the FIDELITY
 and FIDELITY_MESH presets (lit fields, smoothness, lr decay, opacity price; a short lit geometry stage, a texture
 stage that refines stage 1's colours). --resume reuses finished stage-1 runs in --out and runs the mesh stages again.
 
 Per prompt and seed: stage 1 (`generate`, VSD, the defaults) and `stage1_fidelity`; then `mesh_stages` (geometry,
 texture, export) and `mesh_fidelity`, with the geometry stage's own change of the surface (its start is stage 1's
 iso-surface). Times are the optimisation's (stage 1 + geometry + texture + export), as `make demo` spends them."""
-import argparse, json, tempfile, time
+import argparse, json, shutil, tempfile, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -52,6 +53,7 @@ for prompt in a.prompts:
         field = load_run(out)[1]
         s1 = stage1_fidelity(field, prompt, ref, judge)
         mcfg = MeshConfig(prompt, seed=seed, **mesh_extra)
+        for stage in ('geometry', 'texture'): shutil.rmtree(out / 'checkpoints' / stage, ignore_errors=True)   # --resume: the mesh stages run again
         mm = mesh_stages(prior, field, mcfg, out, judge=judge, progress=False)
         textured = [load_textured_mesh(out / f'particle_{i}' / 'mesh.glb') for i in range(field.n)]
         me = mesh_fidelity(textured, prompt, ref, judge, s1['iou_modes'], mm)
