@@ -34,12 +34,13 @@ ap.add_argument('--preset', choices=('default', 'fidelity'), default='default')
 ap.add_argument('--resume', action='store_true', help='reuse finished stage-1 runs in --out')
 ap.add_argument('--out', default=None, help='keep the runs here (default: a temporary folder)')
 ap.add_argument('--json', default=None, help=f'write the rows here (default: {RESULTS}/fidelity_PRESET.json)')
+ap.add_argument('--mesh', nargs='*', default=[], metavar='KEY=VALUE', help='MeshConfig settings over the preset\'s (e.g. texture_steps=60)')
 a = ap.parse_args()
 torch.set_num_threads(max(1, torch.get_num_threads()))
 prior, judge = ToyPrior.from_pretrained(), ToyJudge.load()
 root = Path(a.out) if a.out else Path(tempfile.mkdtemp())
 extra = FIDELITY if a.preset == 'fidelity' else {}
-mesh_extra = FIDELITY_MESH if a.preset == 'fidelity' else {}
+mesh_extra = {**(FIDELITY_MESH if a.preset == 'fidelity' else {}), **{k: json.loads(v) for k, v in (kv.split('=', 1) for kv in a.mesh)}}
 rows = []
 for prompt in a.prompts:
     ref = prior_reference(prior, judge, prompt, cache=RESULTS / 'fidelity_prior')
@@ -77,5 +78,5 @@ print(f"geometry stage: surface {summary['stage1']['surface_error']:.4f} -> {sum
       f"normals {summary['stage1']['normal_error']:.1f}° -> {summary['mesh']['normal_error']:.1f}°; optimising {summary['seconds']:.0f} s per run "
       f"({a.particles} particles, stage 1 + geometry + texture + export)")
 path = Path(a.json) if a.json else RESULTS / f'fidelity_{a.preset}.json'
-path.write_text(json.dumps(dict(rows=rows, summary=summary, targets=TARGETS, settings=dict(particles=a.particles, seeds=a.seeds, preset=a.preset)), indent=1))
+path.write_text(json.dumps(dict(rows=rows, summary=summary, targets=TARGETS, settings=dict(particles=a.particles, seeds=a.seeds, preset=a.preset, mesh=mesh_extra)), indent=1))
 print(f'wrote {path}')

@@ -18,10 +18,10 @@ from ..particles import caption_for
 from .dmtet import DMTet, EmptySurfaceError, laplacian_loss, normal_consistency_loss
 from .raster import render_mesh
 from ..toy.world import BACKGROUND, lambert, normal_colours
-from ..priors import TOY_NORMAL_PRIOR_PATH
+from ..priors import TOY_NORMAL_PRIOR_PATH, ToyPrior
 
 # %% auto #0
-__all__ = ['PRE_FIDELITY_MESH', 'PRE_NORMAL_MESH', 'FIDELITY_MESH', 'sdf_from_density', 'meshes_from_field', 'shade_mesh',
+__all__ = ['PRE_NORMAL_MESH', 'PRE_FIDELITY_MESH', 'FIDELITY_MESH', 'sdf_from_density', 'meshes_from_field', 'shade_mesh',
            'mesh_normal_map', 'load_normal_prior', 'MeshConfig', 'saved_mesh_config', 'cpu_deterministic',
            'GeometryStage', 'TextureField', 'TextureStage']
 
@@ -69,7 +69,6 @@ def mesh_normal_map(out:dict, cams:CameraBatch, background=BACKGROUND) -> torch.
 def load_normal_prior(spec:str, prior):
     "The geometry stage's prior of normal maps beside stage 1's `prior`: 'toy' is the toy prior fine-tuned on the toy world's normal maps; else any prior `load_prior` takes."
     from vsd_tutorial.sd import load_prior
-    from vsd_tutorial.priors import ToyPrior
     if spec == 'toy' and not isinstance(prior, ToyPrior):
         raise UserError("the toy normal prior knows only the toy world; with Stable Diffusion use normal_prior='same' (the paper: SD on normal maps) or None")
     return load_prior(TOY_NORMAL_PRIOR_PATH if spec == 'toy' else spec, device=prior.device)
@@ -107,13 +106,13 @@ class MeshConfig:
         if self.anneal is not None and not (check_number('anneal', self.anneal, low=0) <= 1): raise UserError(f'anneal must be in [0, 1] or None, got {self.anneal}')
         if not self.prompt.strip(): raise UserError('the prompt is empty; try "a red cube"')
 
-PRE_FIDELITY_MESH = dict(geometry_steps=100, geometry_guidance=100., normal_prior=None, normal_consistency=1., geometry_shading=False, texture_steps=200, texture_lr=0.05)   # before issue 17
-PRE_NORMAL_MESH = dict(geometry_guidance=100., normal_prior=None)   # what a checkpoint saved before normal maps were made with (`saved_mesh_config`)
+PRE_NORMAL_MESH = dict(geometry_guidance=100., normal_prior=None)   # the geometry stage before the toy normal prior: coloured renders at the paper's CFG
+PRE_FIDELITY_MESH = dict(geometry_steps=100, normal_consistency=1., geometry_shading=False, texture_steps=200, texture_lr=0.05, **PRE_NORMAL_MESH)   # before issue 17
+FIDELITY_MESH = dict(geometry_steps=50, normal_consistency=10., geometry_shading=True, texture_steps=60, texture_lr=0.01)     # with FIDELITY (34b_fidelity): refine stage 1's colours
 
 def saved_mesh_config(config:dict) -> dict:
     "A `MeshConfig` dict saved by any version, with today's fields: one saved before stage 2 rendered normal maps reads as `PRE_NORMAL_MESH`."
     return {**{f.name: f.default for f in fields(MeshConfig)}, **({} if 'normal_prior' in config else PRE_NORMAL_MESH), **config}
-FIDELITY_MESH = dict(geometry_steps=50, normal_consistency=10., geometry_shading=True, texture_steps=60, texture_lr=0.01)     # with FIDELITY (34b_fidelity): refine stage 1's colours
 
 # %% ../../nbs/32_mesh_stages.ipynb #65567700
 @contextlib.contextmanager
@@ -184,8 +183,10 @@ class GeometryStage(_Stage):
         outs, reg = [], []
         for i, d in enumerate(self.dmtets):
             v, f = d()
-            o = shade_mesh(v, f, cams[[i]], res, self.surface_fn(i), light=self.light)
-            if self.cfg.normal_prior is not None: o['rgb'] = mesh_normal_map(o, cams[[i]])
+            if self.cfg.normal_prior is None: o = shade_mesh(v, f, cams[[i]], res, self.surface_fn(i), light=self.light)
+            else:                                                                 # the paper's stage 2: the normal map
+                o = render_mesh(v, f, cams[[i]], res)
+                o['rgb'] = mesh_normal_map(o, cams[[i]])
             outs.append(o)
             reg.append(self.cfg.laplacian * laplacian_loss(v, f) + self.cfg.normal_consistency * normal_consistency_loss(v, f))
         out = {k: torch.cat([o[k] for o in outs]) for k in ('rgb', 'mask', 'normal')}
