@@ -39,10 +39,10 @@ test: install-dev sync-check nbtest pytest
 # notebooks are the source: fail when nbdev_export or nbdev_clean would change a tracked file
 sync-check: install-dev
 	@before="$$(git status --porcelain -- nbs vsd_tutorial; git diff -- nbs vsd_tutorial | md5sum)"; \
-	PATH="$(abspath $(BIN)):$$PATH" nbdev_export && PATH="$(abspath $(BIN)):$$PATH" nbdev_clean; \
+	PATH="$(abspath $(BIN)):$$PATH" nbdev_export && PATH="$(abspath $(BIN)):$$PATH" nbdev_clean && $(BIN)/python tools/slim_widget_state.py nbs/*.ipynb; \
 	after="$$(git status --porcelain -- nbs vsd_tutorial; git diff -- nbs vsd_tutorial | md5sum)"; \
 	if [ "$$before" != "$$after" ]; then \
-	  echo "error: the library or the notebooks were out of sync; nbdev_export/nbdev_clean changed:"; \
+	  echo "error: the library or the notebooks were out of sync; nbdev_export/nbdev_clean/tools/slim_widget_state.py changed:"; \
 	  git status --short -- nbs vsd_tutorial; exit 1; fi; echo "notebooks and library in sync"
 	@$(BIN)/python tools/colab_badges.py --check
 

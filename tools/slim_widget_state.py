@@ -1,6 +1,6 @@
 """Drop inlined plotly.js (~5 MB per copy) from the widget state a notebook saves, keeping everything else.
 
-    python tools/slim_widget_state.py nbs/34_mesh_pipeline.ipynb
+    python tools/slim_widget_state.py nbs/*.ipynb        (`make sync-check` runs it: CI fails on a notebook it would change)
 
 `MeshViewer` (34_mesh_pipeline) inlines plotly.js once per page so it draws offline in a live kernel and in Voilà.
 Saved into the notebook's widget state, that copy only makes the file 10 MB; a saved page cannot run it anyway."""
@@ -21,4 +21,6 @@ def slim(path) -> int:
     return n
 
 if __name__ == '__main__':
-    for p in sys.argv[1:]: print(f'{p}: {slim(p)} plotly.js copies dropped')
+    for p in sys.argv[1:]:
+        n = slim(p)
+        if n: print(f'{p}: {n} plotly.js copies dropped')

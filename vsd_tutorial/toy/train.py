@@ -56,6 +56,7 @@ def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_ima
     from tqdm.auto import tqdm
     for name, v in (('steps', steps), ('batch_size', batch_size), ('n_images', n_images), ('ckpt_every', ckpt_every)):
         check_positive(name, v)
+    if kind not in ('rgb', 'normal'): raise UserError(f"unknown kind {kind!r}; choose 'rgb' or 'normal'")   # before any work
     if threads: torch.set_num_threads(threads)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     state_path = out.parent / f'{out.name}_train_state.pt'
