@@ -12,7 +12,7 @@ def tiny_sd(tmp_path_factory): return write_tiny_sd(tmp_path_factory.mktemp('sd'
 
 def test_generate_vsd_on_tiny_sd(tiny_sd, tmp_path):
     out = tmp_path / 'hamburger'
-    r = run('generate', 'a DSLR photo of a hamburger', '--prior', tiny_sd, '--particles', 2, '--steps', 3, '--samples', 16, '--hash-levels', 8, '--hash-table', 14, '--hash-max-res', 256,
+    r = run('generate', 'a DSLR photo of a hamburger', '--prior', tiny_sd, '--particles', 2, '--steps', 3, '--samples', 16, '--hash-levels', 4, '--hash-table', 10, '--hash-max-res', 64,
             '--checkpoint-every', 1, '--out', out, '--stages', 'nerf,geometry,texture', '--tet-res', 12, '--geometry-steps', 3, '--texture-steps', 2)
     assert r.returncode == 0, r.stderr
     assert all((out / 'particle_1' / f).exists() for f in ('mesh.glb', 'mesh.obj', 'mesh_view_0.png'))   # the mesh stages on SD too
@@ -23,7 +23,7 @@ def test_generate_vsd_on_tiny_sd(tiny_sd, tmp_path):
     state = torch.load(out / 'checkpoints/last.pt', weights_only=False)
     assert state['optimizer']['step'] == 3 and 'phi' in state['optimizer']
     assert all(torch.isfinite(v).all() for v in state['optimizer']['field'].values() if v.is_floating_point())
-    r = run('generate', 'a DSLR photo of a hamburger', '--prior', tiny_sd, '--particles', 2, '--steps', 3, '--samples', 16, '--hash-levels', 8, '--hash-table', 14, '--hash-max-res', 256,
+    r = run('generate', 'a DSLR photo of a hamburger', '--prior', tiny_sd, '--particles', 2, '--steps', 3, '--samples', 16, '--hash-levels', 4, '--hash-table', 10, '--hash-max-res', 64,
             '--checkpoint-every', 1, '--out', out, '--resume')             # a finished run: nothing left to do
     assert r.returncode == 0, r.stderr
 

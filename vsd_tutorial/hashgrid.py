@@ -47,7 +47,7 @@ class HashEncoding(nn.Module):
         self.n, self.levels, self.features, self.table_size = n, levels, features, T
         self.resolutions = level_resolutions(levels, base_res, max_res)
         self.register_buffer('res_l', torch.tensor(self.resolutions), persistent=False)              # N_l (L,)
-        self.register_buffer('dense', torch.tensor([(r + 1) ** 3 <= T for r in self.resolutions]), persistent=False)
+        self.register_buffer('dense', torch.tensor([(r + 1) ** 3 <= T for r in self.resolutions]), persistent=False)   # a prefix: N_l grows
         self.tables = nn.Parameter(torch.empty(n, levels, T, features).uniform_(-1e-4, 1e-4))      # (n,L,T,F)
 
     @property
@@ -71,12 +71,20 @@ class HashEncoding(nn.Module):
         w = pos - i0.to(u.dtype)                                                  # position in the cell, [0,1]³
         base = ((torch.arange(n, device=u.device)[:, None] * L + torch.arange(L, device=u.device)) * T)[:, None]  # (n,1,L)
         flat = tables.reshape(n * L * T, Fd)                                      # one flat table: row p·L·T + l·T + index
+        # `corner_index` per axis: a corner's row is the sum (dense levels, which come first: N grows) or the XOR (hashed
+        # levels) of one term per axis, i_a·(N+1)^a or i_a·π_a. The 2 terms per axis (bit 0, 1) are made once, not 8 times.
+        D = int(self.dense.sum())
+        scale = torch.cat([(N[:D, None] + 1) ** torch.arange(3, device=u.device),
+                           torch.tensor(PRIMES, device=u.device).expand(L - D, 3)])                # (L,3)
+        terms = [((i0 + b) * scale).split([D, L - D], -2) for b in (0, 1)]         # per corner bit: (dense, hashed) (n,M,·,3)
+        weights = (1 - w, w)
         out = 0
         for c in range(8):                                                        # corner bits (dx,dy,dz)
             bit = [(c >> a) & 1 for a in range(3)]
-            idx = self.corner_index(i0 + torch.tensor(bit, device=u.device)) + base             # (n,M,L)
-            wc = math.prod(w[..., a] if b else 1 - w[..., a] for a, b in enumerate(bit))[..., None]  # Π_a (w_a or 1−w_a)
-            out = out + flat.index_select(0, idx.reshape(-1)).view(*idx.shape, Fd) * wc
+            (d0, h0), (d1, h1), (d2, h2) = [(terms[b][0][..., a], terms[b][1][..., a]) for a, b in enumerate(bit)]
+            rows = torch.cat([d0 + d1 + d2, (h0 ^ h1 ^ h2) & (T - 1)], -1)         # = corner_index(c₀ + bit), (n,M,L)
+            wc = math.prod(weights[b][..., a] for a, b in enumerate(bit))[..., None]                # Π_a (w_a or 1−w_a)
+            out = out + flat.index_select(0, (rows + base).reshape(-1)).view(*rows.shape, Fd) * wc
         return out.reshape(n, u.shape[1], L * Fd)
 
 # %% ../nbs/21a_hash_grid.ipynb #07e2712c
