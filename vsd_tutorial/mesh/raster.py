@@ -209,17 +209,23 @@ def _aa_pairs(color, rast, pos_clip, tri, adj, down:bool, max_walk:int=32):
     t, ds = torch.where(first, t0, t1), torch.where(first, 1., -1.).to(pos_clip)
     pr, pc = torch.where(first, r, r1).to(pos_clip), torch.where(first, c, c1).to(pos_clip)   # that triangle's pixel
 
-    def frame(p, i):
-        "Clip points (n,m,4) of pairs i -> (along, across) in pixels: along 0 at the triangle's pixel, 1 at the other."
-        sx, sy = (p[..., 0] / p[..., 3] + 1) * (W / 2) - 0.5, (1 - p[..., 1] / p[..., 3]) * (H / 2) - 0.5
+    def screen(p):
+        "Clip points (...,4) -> pixel coordinates (x, y)."
+        return (p[..., 0] / p[..., 3] + 1) * (W / 2) - 0.5, (1 - p[..., 1] / p[..., 3]) * (H / 2) - 0.5
+    with torch.no_grad(): pixel_xy = torch.stack(screen(pos_clip), -1)  # (B,V,2), every vertex once: what the walk reads
+    across = torch.where(wing_v >= 0, wing_v, tl)                       # (F,3) the vertex across edge k (its own when open)
+
+    def frame(v, i, grad:bool):
+        "Vertices v (m,k) of pairs i -> (along, across) in pixels: along 0 at the triangle's pixel, 1 at the other."
+        sx, sy = screen(pos_clip[b[i, None], v]) if grad else pixel_xy[b[i, None], v].unbind(-1)   # the same numbers
         dx, dy = sx - pc[i, None], sy - pr[i, None]
         al, ac = (dy, dx) if down else (dx, dy)
         return al * ds[i, None], ac
 
-    def edges(f, i):
+    def edges(f, i, grad:bool=False):
         "Where the pair's segment crosses each edge of faces f (-inf: it does not), silhouette and steepness flags."
-        a, q = frame(pos_clip[b[i, None], tl[f]], i)
-        oa, oq = frame(pos_clip[b[i, None], torch.where(wing_v[f] >= 0, wing_v[f], tl[f])], i)
+        a, q = frame(tl[f], i, grad)
+        oa, oq = frame(across[f], i, grad)
         i1, i2 = [1, 2, 0], [2, 0, 1]
         area = lambda a0, q0, a1, q1, a2, q2: (a1 - a0) * (q2 - q0) - (a2 - a0) * (q1 - q0)
         bb = area(a[:, 0], q[:, 0], a[:, 1], q[:, 1], a[:, 2], q[:, 2])
@@ -246,7 +252,7 @@ def _aa_pairs(color, rast, pos_clip, tri, adj, down:bool, max_walk:int=32):
             go = inside & ~s & (nxt >= 0)                              # an interior edge: continue in the next face
             i, f = i[go], nxt[go]
     i, f, k = [torch.cat(v) for v in zip(*found)] if found else [t[:0]] * 3
-    cross, _, steep = edges(f, i)                                      # again, differentiably, for the hits only
+    cross, _, steep = edges(f, i, grad=True)                           # again, differentiably, for the hits only
     dc, st = cross.gather(1, k[:, None])[:, 0], steep.gather(1, k[:, None])[:, 0]
     use = st & (dc > -1 / 16) & (dc < 1 + 1 / 16)
     i, dc = i[use], dc[use].clamp(0, 1)
