@@ -4,15 +4,15 @@
 
 # %% ../nbs/34b_fidelity.ipynb #fid00003
 from __future__ import annotations
-import re
+import copy, re
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import UserError
 from .toy.world import Primitive, render_primitive, MODES, _normals, lambert
-from .views import sample_cameras
-from .renderer import render, GridField
+from .views import sample_cameras, turntable_cameras
+from .renderer import render, render_views, GridField
 from .image_distillation import object_mask, frechet_distance
 from .pipeline import parse_toy_prompt, evaluate_field
 from .mesh.stages import meshes_from_field
@@ -21,7 +21,8 @@ from .mesh.export import render_textured
 
 # %% auto #0
 __all__ = ['LAPLACE', 'speckle', 'true_renders', 'prior_reference', 'appearance', 'surface_error', 'shape_errors', 'field_views',
-           'mesh_views', 'stage1_fidelity', 'mesh_fidelity', 'silhouette_sizes', 'primitive_particles']
+           'mesh_views', 'stage1_fidelity', 'mesh_fidelity', 'silhouette_sizes', 'primitive_particles',
+           'iou_up_to_scale']
 
 # %% ../nbs/34b_fidelity.ipynb #fid00006
 LAPLACE = torch.tensor([[0., 1., 0.], [1., -4., 1.], [0., 1., 0.]]).view(1, 1, 3, 3)
@@ -114,8 +115,8 @@ def silhouette_sizes(field, prompt:str, judge=None, metrics:dict|None=None) -> l
     m = metrics or evaluate_field(field, prompt, judge)
     return [dict(mode=p['iou_mode'], iou=p['silhouette_iou'], area_ratio=p['area_ratio']) for p in m['particles']]
 
-def primitive_particles(prompt:str, modes:list, res:int=32, slope:float=100., peak:float=30., light=None) -> GridField:
-    "A blob-free `GridField` whose particles are the prompt's true object, one per mode in `modes`: density pre-activation rising `slope` per voxel of depth to `peak`; unlit (light None): the world's shading baked into the colour."
+def primitive_particles(prompt:str, modes:list, res:int=32, slope:float=100., peak:float=30., light=None, scale:float=1.) -> GridField:
+    "A blob-free `GridField` whose particles are the prompt's true object, one per mode in `modes`: density pre-activation rising `slope` per voxel of depth to `peak`; unlit (light None): the world's shading baked into the colour. `scale`: the object scaled by it about the centre."
     parsed = parse_toy_prompt(prompt)
     if parsed is None: raise UserError(f'{prompt!r} names no toy-world object; try "a red cube"')
     f = GridField(len(modes), res, blob_strength=0., light=light)
@@ -126,8 +127,26 @@ def primitive_particles(prompt:str, modes:list, res:int=32, slope:float=100., pe
     with torch.no_grad():
         for i, mode in enumerate(modes):
             prim = Primitive(*parsed, mode)
-            h = -prim.sdf(points) / voxel * slope                                       # linear in the SDF: trilinear reads keep the surface in place
+            h = -prim.sdf(points / scale) * scale / voxel * slope                                       # linear in the SDF: trilinear reads keep the surface in place
             f.grid[i, 0] = h.clamp(-15, peak).reshape(res, res, res)                     # σ = softplus(h): ~0 outside, `peak` inside
-            seen = prim.albedo * (lambert(_normals(prim, points))[:, None] if light is None else 1)   # unlit: albedo × the world's shading
+            seen = prim.albedo * (lambert(_normals(prim, points / scale))[:, None] if light is None else 1)   # unlit: albedo × the world's shading
             f.grid[i, 1:] = torch.logit(seen.expand(len(points), 3).clamp(0.02, 0.98)).T.reshape(3, res, res, res)
     return f
+
+def iou_up_to_scale(field:GridField, prompt:str, scales=None, n_views:int=8) -> list:
+    "Per particle: the uniform scale of the whole field about the box centre (`scales`, default 0.70-1.40) whose silhouettes fit the true object best (either mode), and that IoU: the shape's fit with the size factored out."
+    parsed = parse_toy_prompt(prompt)
+    if parsed is None: raise UserError(f'{prompt!r} names no toy-world object; try "a red cube"')
+    scales = [float(s) for s in (np.linspace(0.7, 1.4, 15) if scales is None else scales)]
+    cams = turntable_cameras(n_views)
+    true = {m: render_primitive(Primitive(*parsed, m), cams.c2w, cams.fovy, res=64)[1][:, 0] > 0.5 for m in MODES}
+    best = [dict(iou=-1.) for _ in range(field.n)]
+    for s in scales:
+        scaled = copy.copy(field)                                  # the same parameters, read over a box `s` times as large
+        scaled.bound, scaled.blob_radius = field.bound * s, field.blob_radius * s
+        sil = render_views(scaled, cams, res=64)['opacity'][:, :, 0] > 0.5
+        for i in range(field.n):
+            for m, t in true.items():
+                iou = ((sil[i] & t).flatten(1).sum(1) / (sil[i] | t).flatten(1).sum(1).clamp(min=1)).mean().item()
+                if iou > best[i]['iou']: best[i] = dict(iou=iou, scale=s, mode=m)
+    return best
