@@ -119,6 +119,7 @@ def primitive_particles(prompt:str, modes:list, res:int=32, slope:float=100., pe
     "A blob-free `GridField` whose particles are the prompt's true object, one per mode in `modes`: density pre-activation rising `slope` per voxel of depth to `peak`; unlit (light None): the world's shading baked into the colour. `scale`: the object scaled by it about the centre."
     parsed = parse_toy_prompt(prompt)
     if parsed is None: raise UserError(f'{prompt!r} names no toy-world object; try "a red cube"')
+    if not scale > 0: raise UserError(f'scale must be a positive number, got {scale}')
     f = GridField(len(modes), res, blob_strength=0., light=light)
     lin = torch.linspace(-f.bound, f.bound, res)
     z, y, x = torch.meshgrid(lin, lin, lin, indexing='ij')                          # grid axes (D,H,W) = (z,y,x)
@@ -127,7 +128,7 @@ def primitive_particles(prompt:str, modes:list, res:int=32, slope:float=100., pe
     with torch.no_grad():
         for i, mode in enumerate(modes):
             prim = Primitive(*parsed, mode)
-            h = -prim.sdf(points / scale) * scale / voxel * slope                                       # linear in the SDF: trilinear reads keep the surface in place
+            h = -prim.sdf(points / scale) * scale / voxel * slope            # linear in the SDF: trilinear reads keep the surface in place
             f.grid[i, 0] = h.clamp(-15, peak).reshape(res, res, res)                     # σ = softplus(h): ~0 outside, `peak` inside
             seen = prim.albedo * (lambert(_normals(prim, points / scale))[:, None] if light is None else 1)   # unlit: albedo × the world's shading
             f.grid[i, 1:] = torch.logit(seen.expand(len(points), 3).clamp(0.02, 0.98)).T.reshape(3, res, res, res)
@@ -138,6 +139,7 @@ def iou_up_to_scale(field:GridField, prompt:str, scales=None, n_views:int=8) -> 
     parsed = parse_toy_prompt(prompt)
     if parsed is None: raise UserError(f'{prompt!r} names no toy-world object; try "a red cube"')
     scales = [float(s) for s in (np.linspace(0.7, 1.4, 15) if scales is None else scales)]
+    if not scales or not all(s > 0 for s in scales): raise UserError(f'scales must be positive numbers, got {scales}')
     cams = turntable_cameras(n_views)
     true = {m: render_primitive(Primitive(*parsed, m), cams.c2w, cams.fovy, res=64)[1][:, 0] > 0.5 for m in MODES}
     best = [dict(iou=-1.) for _ in range(field.n)]
