@@ -177,7 +177,7 @@ def evaluate_field(field:GridField, prompt:str, judge=None, n_views:int=8, views
     m = dict(particles=[])
     if parsed is None: return m
     shape, colour = parsed
-    judge = judge or ToyJudge.load()
+    judge = judge or _default_judge()
     n, V = rgb.shape[:2]
     with torch.no_grad():
         p = judge.predict(rgb.flatten(0, 1)); feats = judge.features(rgb.flatten(0, 1)).reshape(n, V, -1).mean(1)
@@ -206,12 +206,18 @@ def evaluate_field(field:GridField, prompt:str, judge=None, n_views:int=8, views
              silhouette_iou=float(np.mean([q['silhouette_iou'] for q in m['particles']])))
     return m
 
-_SPREAD = {}
+_SPREAD, _JUDGE = {}, []
+def _default_judge():
+    "The shipped toy judge, loaded once per process (so the spread below is computed once per prompt, not per call)."
+    from vsd_tutorial.toy.judge import ToyJudge
+    if not _JUDGE: _JUDGE.append(ToyJudge.load())
+    return _JUDGE[0]
+
 def _real_feature_spread(judge, shape, colour, n:int=16) -> float:
     "Mean pairwise distance of view-averaged judge features of real toy objects (both modes), the diversity unit."
-    key = (id(judge), shape, colour, n)
-    if key not in _SPREAD: _SPREAD[key] = _feature_spread(judge, shape, colour, n)
-    return _SPREAD[key]
+    key = (id(judge), shape, colour, n)                    # the judge is kept with its value: its id cannot be reused
+    if key not in _SPREAD or _SPREAD[key][0] is not judge: _SPREAD[key] = (judge, _feature_spread(judge, shape, colour, n))
+    return _SPREAD[key][1]
 
 def _feature_spread(judge, shape, colour, n):
     from vsd_tutorial.toy.world import Primitive, render_primitive, MODES
