@@ -22,7 +22,7 @@ from .mesh.export import render_textured
 # %% auto #0
 __all__ = ['LAPLACE', 'speckle', 'true_renders', 'prior_reference', 'appearance', 'surface_error', 'shape_errors', 'field_views',
            'mesh_views', 'stage1_fidelity', 'mesh_fidelity', 'silhouette_sizes', 'primitive_particles',
-           'iou_up_to_scale']
+           'iou_up_to_scale', 'haze']
 
 # %% ../nbs/34b_fidelity.ipynb #fid00006
 LAPLACE = torch.tensor([[0., 1., 0.], [1., -4., 1.], [0., 1., 0.]]).view(1, 1, 3, 3)
@@ -152,3 +152,9 @@ def iou_up_to_scale(field:GridField, prompt:str, scales=None, n_views:int=8) -> 
                 iou = ((sil[i] & t).flatten(1).sum(1) / (sil[i] | t).flatten(1).sum(1).clamp(min=1)).mean().item()
                 if iou > best[i]['iou']: best[i] = dict(iou=iou, scale=s, mode=m)
     return best
+
+def haze(field:GridField, n_views:int=8) -> list:
+    "Per particle: the fraction of the pixels farther than 2 px from its own silhouette (opacity > 0.5) that are not clean (opacity ≥ 0.1), over 64² turntable views: floaters and haze, whatever the object's size."
+    alpha = render_views(field, turntable_cameras(n_views), res=64)['opacity'][:, :, 0]      # (n,V,64,64)
+    away = ~(F.max_pool2d((alpha > 0.5).flatten(0, 1)[:, None].float(), 5, 1, 2)[:, 0] > 0).reshape(alpha.shape)
+    return [(((alpha[i] >= 0.1) & away[i]).sum() / away[i].sum().clamp(min=1)).item() for i in range(field.n)]
