@@ -168,7 +168,7 @@ def parse_toy_prompt(prompt:str):
 
 def evaluate_field(field:GridField, prompt:str, judge=None, n_views:int=8, views:dict|None=None) -> dict:
     "Judge every particle from `n_views` turntable views: per-particle and overall accuracy, mode, diversity, IoU, background."
-    from vsd_tutorial.toy.judge import ToyJudge, HEADS
+    from vsd_tutorial.toy.judge import HEADS
     from vsd_tutorial.toy.world import Primitive, render_primitive, MODES
     parsed = parse_toy_prompt(prompt)
     cams = turntable_cameras(n_views)
