@@ -7,10 +7,11 @@ error (mean |SDF| at face centres) and normal error (mean angle to ∇SDF), each
 --runs: a folder of stage-1 runs, one per prompt (`benchmarks/mesh_stages.py --out DIR` leaves them, e.g. `--preset
 default` or `--preset fidelity`); key=value: `MeshConfig` settings (e.g. normal_prior=toy geometry_guidance=20). Each
 prompt appends one row to benchmarks/results/fidelity_geometry_stage.jsonl (or --jsonl)."""
-import argparse, ast, json, time
+import argparse, json, time
 from pathlib import Path
 import torch
 from vsd_tutorial.priors import ToyPrior
+from _settings import settings as key_values
 from vsd_tutorial.toy.world import Primitive, render_primitive
 from vsd_tutorial.pipeline import load_run, evaluate_field, parse_toy_prompt
 from vsd_tutorial.mesh.stages import MeshConfig, GeometryStage
@@ -26,10 +27,7 @@ ap.add_argument('--jsonl', default=str(RESULTS / 'fidelity_geometry_stage.jsonl'
 ap.add_argument('settings', nargs='*', help='MeshConfig key=value')
 a = ap.parse_args()
 
-def value(v):
-    try: return ast.literal_eval(v)
-    except (ValueError, SyntaxError): return None if v == 'none' else v   # a bare word: a string (normal_prior=toy); none: None
-settings = {k: value(v) for k, v in (s.split('=', 1) for s in a.settings)}
+settings = key_values(a.settings)
 prior = ToyPrior.from_pretrained()
 cams = turntable_cameras(8)
 

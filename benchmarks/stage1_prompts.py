@@ -6,10 +6,11 @@ lever first measured on one prompt (the lever table's red cube) is seen on all f
 key=value: `ParticleConfig` settings over the defaults (e.g. guidance=3). 4 particles, seed 0, 300 steps unless set.
 Each prompt appends one row to benchmarks/results/fidelity_stage1_prompts.jsonl (or --jsonl); the defaults' rows are
 the stage-1 rows of benchmarks/results/fidelity_default.json. --out keeps the runs (for the mesh stages)."""
-import argparse, ast, json, tempfile, time
+import argparse, json, tempfile, time
 from pathlib import Path
 import torch
 from vsd_tutorial.priors import ToyPrior
+from _settings import settings as key_values
 from vsd_tutorial.toy.judge import ToyJudge
 from vsd_tutorial.particles import ParticleConfig
 from vsd_tutorial.pipeline import generate, load_run
@@ -25,10 +26,7 @@ ap.add_argument('--jsonl', default=str(RESULTS / 'fidelity_stage1_prompts.jsonl'
 ap.add_argument('settings', nargs='*', help='ParticleConfig key=value')
 a = ap.parse_args()
 
-def value(v):
-    try: return ast.literal_eval(v)
-    except (ValueError, SyntaxError): return v                  # a bare word: a string (e.g. update=random)
-settings = {k: value(v) for k, v in (s.split('=', 1) for s in a.settings)}
+settings = key_values(a.settings)
 prior, judge = ToyPrior.from_pretrained(), ToyJudge.load()
 root = Path(a.out) if a.out else Path(tempfile.mkdtemp())
 for prompt in a.prompts:

@@ -1,0 +1,13 @@
+"""`key=value` settings on a benchmark's command line (benchmarks/geometry_stage.py, benchmarks/stage1_prompts.py)."""
+import ast
+
+def value(v:str):
+    "A Python literal (3, 0.5, True, None), else the bare word as a string (normal_prior=toy); `none`: None."
+    try: return ast.literal_eval(v)
+    except (ValueError, SyntaxError): return None if v == 'none' else v
+
+def settings(pairs) -> dict:
+    "{key: value} from ['key=value', ...]; a pair without '=' stops with one line."
+    bad = [p for p in pairs if '=' not in p]
+    if bad: raise SystemExit(f"error: settings are key=value, got {' '.join(bad)}")
+    return {k: value(v) for k, v in (p.split('=', 1) for p in pairs)}
