@@ -45,3 +45,19 @@ def test_prior_is_deterministic_and_cfg_changes_samples(prior):
 def test_training_log_documents_the_run():
     log = json.loads((TOY_PRIOR_PATH / 'train_log.json').read_text())
     assert log['step'][-1] == log['config']['steps'] and log['loss'][-1] < log['loss'][0]
+
+def test_fixed_camera_prior_knows_size(judge):
+    "The fixed-camera prior (03, 'A prior that sees size') ships, records its cameras, and its unguided samples are the true size."
+    from vsd_tutorial.priors import TOY_FIXED_CAMERA_PRIOR_PATH
+    from vsd_tutorial.toy.world import FIXED_CAMERAS
+    from vsd_tutorial.fidelity import true_renders, object_mask
+    assert folder_mb(TOY_FIXED_CAMERA_PRIOR_PATH) <= 20
+    fixed = ToyPrior.from_pretrained(TOY_FIXED_CAMERA_PRIOR_PATH, device='cpu')
+    assert fixed.cameras == FIXED_CAMERAS
+    imgs = fixed.sample('a red cube', n=16, guidance_scale=1.0, steps=20, seed=1)
+    labels = judge.labels(imgs)
+    assert sum(l[0] == 'cube' for l in labels) >= 14 and sum(l[1] == 'red' for l in labels) >= 14, labels
+    area = lambda x: object_mask(x).float().sum((1, 2))
+    a, t = area(imgs), area(true_renders('a red cube', n=64, ranges=FIXED_CAMERAS))
+    assert 0.9 < a.mean() / t.mean() < 1.1, (a.mean(), t.mean())          # the shipped prior: 1.24 (its sizes spread over 2.4x)
+    assert a.std() / a.mean() < 1.3 * t.std() / t.mean(), (a, t)           # spread only by the view: 0.19 vs 0.18 (shipped: 0.44)

@@ -143,7 +143,7 @@ def finite_float(text:str) -> float:
     if not math.isfinite(v): raise argparse.ArgumentTypeError(f'must be a finite number, got {text!r}')
     return v
 
-PRIOR_HELP = ('the diffusion prior: toy (default: the shipped toy prior), a toy prior folder, a diffusers Stable Diffusion '
+PRIOR_HELP = ('the diffusion prior: toy (default: the shipped toy prior), toy-fixed-camera (the toy prior that sees size: one camera distance and lens), a toy prior folder, a diffusers Stable Diffusion '
               'folder, or a hub id such as stabilityai/stable-diffusion-2-1-base (where a network or the hub cache has it)')
 PRECISION_HELP = 'Stable Diffusion weights: fp16 (default on CUDA), bf16 or fp32 (default on CPU); the toy prior is fp32'
 

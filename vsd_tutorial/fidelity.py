@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import UserError
-from .toy.world import Primitive, render_primitive, MODES, _normals, lambert
+from .toy.world import Primitive, render_primitive, MODES, _normals, lambert, CameraRanges
 from .views import sample_cameras, turntable_cameras
 from .renderer import render, render_views, GridField
 from .image_distillation import object_mask, frechet_distance
@@ -37,11 +37,11 @@ def speckle(images:torch.Tensor) -> float:
     return lap[inner].mean().item() if inner.any() else float('nan')
 
 # %% ../nbs/34b_fidelity.ipynb #fid00009
-def true_renders(prompt:str, n:int=64, res:int=32, seed:int=0) -> torch.Tensor:
-    "n renders (n,3,res,res) of the prompt's true object, the two hidden modes alternating, cameras from the training distribution."
+def true_renders(prompt:str, n:int=64, res:int=32, seed:int=0, ranges:CameraRanges|None=None) -> torch.Tensor:
+    "n renders (n,3,res,res) of the prompt's true object, the two hidden modes alternating, cameras from `ranges` (default: the toy world's)."
     parsed = parse_toy_prompt(prompt)
     if parsed is None: raise UserError(f'{prompt!r} names no toy-world object; try "a red cube"')
-    cams = sample_cameras(n, torch.Generator().manual_seed(seed))
+    cams = sample_cameras(n, torch.Generator().manual_seed(seed), ranges)
     out = torch.empty(n, 3, res, res)
     for k, mode in enumerate(MODES):
         idx = list(range(k, n, len(MODES)))
@@ -49,7 +49,7 @@ def true_renders(prompt:str, n:int=64, res:int=32, seed:int=0) -> torch.Tensor:
     return out
 
 def prior_reference(prior, judge, prompt:str, n:int=32, seed:int=0, cache=None) -> dict:
-    "The yardstick of a prompt: the prior's n samples (CFG 7.5, 50 steps), their speckle and Fréchet distance to `true_renders`."
+    "The yardstick of a prompt: the prior's n samples (CFG 7.5, 50 steps), their speckle and Fréchet distance to `true_renders` from the prior's cameras."
     path = Path(cache) / (re.sub(r'\W+', '_', prompt.strip()) + f'_{n}_{seed}.npz') if cache is not None else None
     if path is not None and path.exists(): samples = torch.from_numpy(np.load(path)['samples']).float() / 255
     else:
@@ -57,8 +57,9 @@ def prior_reference(prior, judge, prompt:str, n:int=32, seed:int=0, cache=None) 
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             np.savez_compressed(path, samples=(samples * 255).round().to(torch.uint8).numpy())
-    with torch.no_grad(): real, own = judge.features(true_renders(prompt)), judge.features(samples)
-    return dict(prompt=prompt, samples=samples, real_features=real, fd=frechet_distance(own, real), speckle=speckle(samples))
+    cameras = getattr(prior, 'cameras', None)
+    with torch.no_grad(): real, own = judge.features(true_renders(prompt, ranges=cameras)), judge.features(samples)
+    return dict(prompt=prompt, samples=samples, real_features=real, fd=frechet_distance(own, real), speckle=speckle(samples), cameras=cameras)
 
 def appearance(images:torch.Tensor, reference:dict, judge) -> dict:
     "Speckle and Fréchet distance of images (B,3,H,W), and both as ratios to the prior's samples (`prior_reference`)."
@@ -83,15 +84,15 @@ def shape_errors(meshes:list, prompt:str, modes:list) -> dict:
     return dict(surface_error=float(np.mean([r[0] for r in rows])), normal_error=float(np.mean([r[1] for r in rows])))
 
 # %% ../nbs/34b_fidelity.ipynb #fid00015
-def field_views(field, n_views:int=8, res:int=32, seed:int=1, samples:int=64) -> torch.Tensor:
-    "Every particle from `n_views` cameras of the training distribution (rendered 2x supersampled): (n*n_views,3,res,res)."
-    cams = sample_cameras(n_views, torch.Generator().manual_seed(seed))
+def field_views(field, n_views:int=8, res:int=32, seed:int=1, samples:int=64, ranges:CameraRanges|None=None) -> torch.Tensor:
+    "Every particle from `n_views` cameras drawn from `ranges` (default: the toy world's), rendered 2x supersampled: (n*n_views,3,res,res)."
+    cams = sample_cameras(n_views, torch.Generator().manual_seed(seed), ranges)
     with torch.no_grad(): out = [render(field, cams[[v] * field.n], res, supersample=2, samples=samples)['rgb'] for v in range(n_views)]
     return torch.cat(out).clamp(0, 1)
 
-def mesh_views(textured:list, n_views:int=8, res:int=32, seed:int=1) -> torch.Tensor:
+def mesh_views(textured:list, n_views:int=8, res:int=32, seed:int=1, ranges:CameraRanges|None=None) -> torch.Tensor:
     "Every textured mesh from the cameras of `field_views` (rendered at 2x and pooled): (n*n_views,3,res,res)."
-    cams = sample_cameras(n_views, torch.Generator().manual_seed(seed))
+    cams = sample_cameras(n_views, torch.Generator().manual_seed(seed), ranges)
     with torch.no_grad(): out = [F.avg_pool2d(render_textured(tm, cams, 2 * res)['rgb'], 2) for tm in textured]
     return torch.cat(out).clamp(0, 1)
 
@@ -101,12 +102,12 @@ def stage1_fidelity(field, prompt:str, reference:dict, judge, threshold:float=5.
     modes = [p['iou_mode'] for p in m['particles']]
     meshes = [d() for d in meshes_from_field(field, tet_res, threshold)]
     return dict(accuracy=m['accuracy'], iou=m['silhouette_iou'], background=m['background_clean'], modes=m['modes'], iou_modes=modes, sizes=silhouette_sizes(field, prompt, metrics=m),
-                **appearance(field_views(field), reference, judge), **shape_errors(meshes, prompt, modes))
+                **appearance(field_views(field, ranges=reference.get('cameras')), reference, judge), **shape_errors(meshes, prompt, modes))
 
 def mesh_fidelity(textured:list, prompt:str, reference:dict, judge, modes:list, metrics:dict) -> dict:
     "Appearance and shape errors of exported meshes, beside the mesh metrics `mesh_stages` returned (accuracy, IoU)."
     return dict(accuracy=metrics['accuracy'], iou=metrics['silhouette_iou'], iou_vs_nerf=metrics['iou_vs_nerf'],
-                **appearance(mesh_views(textured), reference, judge), **shape_errors([(t.verts, t.faces) for t in textured], prompt, modes))
+                **appearance(mesh_views(textured, ranges=reference.get('cameras')), reference, judge), **shape_errors([(t.verts, t.faces) for t in textured], prompt, modes))
 
 # %% ../nbs/34b_fidelity.ipynb #fid00017
 def silhouette_sizes(field, prompt:str, judge=None, metrics:dict|None=None) -> list:

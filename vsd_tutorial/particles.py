@@ -43,7 +43,7 @@ def view_embeddings(prior, prompt:str, view_prompts:bool=True) -> dict:
 def vsd_step(prior, field, phi, opt, phi_opt, prompt_emb:dict, sampler, step:int, generator:torch.Generator,
              guidance:float=7.5, res:int=32, samples:int=32) -> dict:
     "One VSD step for all n particles of `field`, then one ε_φ step; returns what it computed (for pictures and tests)."
-    cams = sample_cameras(field.n, generator)                                 # c ~ p(c): one camera per particle
+    cams = sample_cameras(field.n, generator, prior.cameras)                  # c ~ p(c): one camera per particle, as the prior's data
     emb = torch.cat([prompt_emb[v] for v in cams.views])                      # y^c: the prompt and the camera's view word
     x0 = prior.encode_images(render(field, cams, res, 1, samples, generator=generator)['rgb'])   # x0 = g(θ, c)
     t = sampler(step, field.n, generator).to(prior.device)                    # t ~ U(0.02, 0.98)·T
@@ -273,7 +273,7 @@ class ParticleOptimizer:
 
     def sample_views(self) -> tuple:
         "A random camera per particle and the prompt embedding of its view word (y^c)."
-        cams = sample_cameras(self.cfg.particles, self.generator)[self.rows]
+        cams = sample_cameras(self.cfg.particles, self.generator, self.prior.cameras)[self.rows]   # the prior's camera ranges
         return cams, self.embeddings(cams)
 
     def embeddings(self, cams) -> torch.Tensor:

@@ -10,11 +10,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import UserError, check_positive, get_device
-from .toy.world import SHAPES, COLOURS, VIEWS
+from .toy.world import SHAPES, COLOURS, VIEWS, CameraRanges
 
 # %% auto #0
 __all__ = ['TOY_UNET_CONFIG', 'TOY_TEXT_CONFIG', 'TOY_SCHEDULER_CONFIG', 'TOY_PRIOR_PATH', 'TOY_NORMAL_PRIOR_PATH',
-           'ToyTokenizer', 'build_toy_components', 'DiffusionPrior', 'ToyPrior']
+           'TOY_FIXED_CAMERA_PRIOR_PATH', 'ToyTokenizer', 'build_toy_components', 'DiffusionPrior', 'ToyPrior']
 
 # %% ../nbs/02_priors.ipynb #5ad59740
 class ToyTokenizer:
@@ -76,6 +76,7 @@ def build_toy_components(tokenizer:ToyTokenizer|None=None, seed:int=0):
 class DiffusionPrior(nn.Module):
     "A frozen text-to-image diffusion prior: prompts -> embeddings, noisy model-space images -> predicted noise."
     resolution:int         # the image resolution the prior sees (pixels)
+    cameras = None         # the camera ranges of its training images, which 3D runs draw from; None: the toy world's (Stable Diffusion: unknown)
     def __init__(self, unet, text_encoder, scheduler):
         super().__init__()
         self.unet, self.text_encoder, self.scheduler = unet, text_encoder, scheduler
@@ -157,6 +158,7 @@ class DiffusionPrior(nn.Module):
 # %% ../nbs/02_priors.ipynb #2bba9ac9
 TOY_PRIOR_PATH = Path(str(importlib.resources.files('vsd_tutorial'))) / 'weights' / 'toy_prior'
 TOY_NORMAL_PRIOR_PATH = TOY_PRIOR_PATH.with_name('toy_normal_prior')   # the same model fine-tuned on normal maps (03_train_toy_prior): the geometry stage's
+TOY_FIXED_CAMERA_PRIOR_PATH = TOY_PRIOR_PATH.with_name('toy_prior_fixed_camera')   # the same model fine-tuned on one camera distance and lens (FIXED_CAMERAS; 34b_fidelity): it sees size
 
 @contextlib.contextmanager
 def _quiet_loading():
@@ -173,9 +175,10 @@ def _quiet_loading():
 class ToyPrior(DiffusionPrior):
     "The package's own 32×32 text-to-image prior over the toy world (model space: 2×2 space-to-depth of [-1,1])."
     resolution = 32
-    def __init__(self, unet, text_encoder, scheduler, tokenizer:ToyTokenizer):
+    def __init__(self, unet, text_encoder, scheduler, tokenizer:ToyTokenizer, cameras:CameraRanges|None=None):
         super().__init__(unet, text_encoder, scheduler)
         self.tokenizer = tokenizer
+        self.cameras = cameras or CameraRanges()   # the cameras its training images were taken with; 3D runs draw theirs from the same
 
     @property
     def latent_shape(self): return (12, self.resolution // 2, self.resolution // 2)
@@ -193,11 +196,12 @@ class ToyPrior(DiffusionPrior):
         return cls(*build_toy_components(seed=seed))
 
     def save_pretrained(self, path):
-        "Write unet/, text_encoder/, scheduler/ (diffusers/transformers formats, safetensors) and tokenizer.json."
+        "Write unet/, text_encoder/, scheduler/ (diffusers/transformers formats, safetensors), tokenizer.json and cameras.json."
         path = Path(path); path.mkdir(parents=True, exist_ok=True)
         self.unet.save_pretrained(path / 'unet'); self.text_encoder.save_pretrained(path / 'text_encoder')
         self.scheduler.save_pretrained(path / 'scheduler')
         (path / 'tokenizer.json').write_text(json.dumps(self.tokenizer.to_json(), indent=1))
+        (path / 'cameras.json').write_text(json.dumps(self.cameras.to_dict()))
         return path
 
     @classmethod
@@ -210,7 +214,9 @@ class ToyPrior(DiffusionPrior):
             raise UserError(f"no toy prior at {path} (expected unet/, text_encoder/, scheduler/, tokenizer.json); "
                             "train one with `python -m vsd_tutorial.toy.train`")
         tok = ToyTokenizer(**json.loads((path / 'tokenizer.json').read_text()))
+        cams = path / 'cameras.json'                                        # absent: the toy world's own ranges
+        cams = CameraRanges.from_dict(json.loads(cams.read_text())) if cams.exists() else None
         with _quiet_loading():
             prior = cls(UNet2DConditionModel.from_pretrained(path / 'unet'), CLIPTextModel.from_pretrained(path / 'text_encoder'),
-                        DDPMScheduler.from_pretrained(path / 'scheduler'), tok)
+                        DDPMScheduler.from_pretrained(path / 'scheduler'), tok, cams)
         return prior.float().to(get_device(device))   # weights ship in fp16; compute in fp32

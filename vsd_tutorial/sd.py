@@ -9,11 +9,11 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from .core import UserError, get_device
-from .priors import DiffusionPrior, ToyPrior, _quiet_loading
+from .priors import DiffusionPrior, ToyPrior, _quiet_loading, TOY_PRIOR_PATH, TOY_FIXED_CAMERA_PRIOR_PATH
 
 # %% auto #0
-__all__ = ['TINY_SD', 'SD21_BASE', 'DTYPES', 'HUB_ID', 'SD_STAGE1', 'SD_MESH', 'byte_chars', 'clip_bpe_files', 'build_sd',
-           'write_tiny_sd', 'resolve_dtype', 'StableDiffusionPrior', 'is_stable_diffusion', 'hub_reachable',
+__all__ = ['TINY_SD', 'SD21_BASE', 'DTYPES', 'HUB_ID', 'TOY_PRIORS', 'SD_STAGE1', 'SD_MESH', 'byte_chars', 'clip_bpe_files',
+           'build_sd', 'write_tiny_sd', 'resolve_dtype', 'StableDiffusionPrior', 'is_stable_diffusion', 'hub_reachable',
            'load_prior', 'sd_config', 'sd_available']
 
 # %% ../nbs/26_stable_diffusion.ipynb #9b1746b9
@@ -179,10 +179,11 @@ class StableDiffusionPrior(DiffusionPrior):
 
 # %% ../nbs/26_stable_diffusion.ipynb #c91f4ef4
 HUB_ID = re.compile(r'^[A-Za-z0-9][\w.-]*/[\w.-]+$')
+TOY_PRIORS = {'toy': TOY_PRIOR_PATH, 'toy-fixed-camera': TOY_FIXED_CAMERA_PRIOR_PATH}   # the shipped toy priors by name
 
 def is_stable_diffusion(spec) -> bool:
     "Whether `spec` names a Stable Diffusion model (a diffusers folder with vae/, or a hub id 'org/name') rather than a toy prior."
-    if spec in (None, 'toy'): return False
+    if spec is None or spec in TOY_PRIORS: return False
     p = Path(spec).expanduser()
     if p.exists(): return (p / 'vae').is_dir() or (p / 'model_index.json').exists()
     return bool(HUB_ID.match(str(spec)))
@@ -194,11 +195,11 @@ def hub_reachable(host:str='huggingface.co', timeout:float=3.) -> bool:
     except OSError: return False
 
 def load_prior(spec=None, device=None, dtype=None) -> DiffusionPrior:
-    "The prior named by `spec`: None or 'toy' (the shipped toy prior), a toy prior folder, a diffusers SD folder, or a hub id."
+    "The prior named by `spec`: None or 'toy' (the shipped toy prior), 'toy-fixed-camera' (the one that sees size), a toy prior folder, a diffusers SD folder, or a hub id."
     if is_stable_diffusion(spec): return StableDiffusionPrior.from_pretrained(spec, device, dtype)
-    if spec not in (None, 'toy') and not Path(spec).expanduser().exists(): raise UserError(f'no prior at {spec}: pass a toy prior folder, a diffusers Stable Diffusion folder, or a hub id such as stabilityai/stable-diffusion-2-1-base')
+    if spec is not None and spec not in TOY_PRIORS and not Path(spec).expanduser().exists(): raise UserError(f'no prior at {spec}: pass a toy prior folder, a diffusers Stable Diffusion folder, or a hub id such as stabilityai/stable-diffusion-2-1-base')
     if dtype not in (None, 'fp32', torch.float32): raise UserError('the toy prior runs in fp32; drop --precision')
-    return ToyPrior.from_pretrained(None if spec in (None, 'toy') else spec, device=device)
+    return ToyPrior.from_pretrained(TOY_PRIORS.get(spec, spec) if spec is not None else None, device=device)
 
 # %% ../nbs/26_stable_diffusion.ipynb #d2b6f4a3
 SD_STAGE1 = dict(field='hash', res=64, init_aspect=1.0, init_stretch=0.5, anneal=0.2, phi_pass='separate', lora_lr=1e-4)   # the paper's stage 1 (+ random stretches)

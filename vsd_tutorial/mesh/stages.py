@@ -143,7 +143,7 @@ class _Stage:
         "Cameras, their prompt embeddings, timesteps and noise for one step."
         g, p = self.generator, self.prior
         rows, n = self.shard
-        cams = sample_cameras(n, g)[rows]
+        cams = sample_cameras(n, g, p.cameras)[rows]         # the cameras of the prior's training images
         emb = torch.cat([self.emb[v] for v in cams.views])
         t = self.sampler(self.step_count, n, g)[rows].to(p.device)
         noise = torch.randn((n, *p.latent_shape), generator=g)[rows].to(p.device)

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from ..core import UserError, check_positive, seed_everything
-from .world import make_dataset, object_prompt
+from .world import make_dataset, object_prompt, CameraRanges, FIXED_CAMERAS
 from ..priors import ToyPrior, _quiet_loading
 
 # %% auto #0
@@ -50,8 +50,8 @@ def lr_factor(step:int, steps:int, warmup:int=200) -> float:
 def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_images:int=30000, res:int=32,
                     seed:int=0, ema_decay:float=0.999, p_uncond:float=0.1, p_no_view:float=0.2, snr_gamma:float=5.0,
                     warmup:int=200, ckpt_every:int=250, resume:bool=False, progress:bool=True, threads:int|None=None,
-                    stop_after:int|None=None, kind:str='rgb', init=None):
-    "Train the toy prior; EMA weights go to `out` (fp16), the resumable state beside it. `stop_after`: checkpoint and stop there; `kind='normal'`: on normal maps; `init`: fine-tune a saved prior."
+                    stop_after:int|None=None, kind:str='rgb', init=None, cameras:CameraRanges|None=None):
+    "Train the toy prior; EMA weights go to `out` (fp16), the resumable state beside it. `stop_after`: checkpoint and stop there; `kind='normal'`: on normal maps; `init`: fine-tune a saved prior; `cameras`: the training images' camera ranges (default: the toy world's)."
     from diffusers.training_utils import EMAModel
     from tqdm.auto import tqdm
     for name, v in (('steps', steps), ('batch_size', batch_size), ('n_images', n_images), ('ckpt_every', ckpt_every)):
@@ -62,6 +62,7 @@ def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_ima
     state_path = out.parent / f'{out.name}_train_state.pt'
     seed_everything(seed)
     prior = ToyPrior.from_pretrained(init, device='cpu') if init else ToyPrior.random(seed)
+    prior.cameras = cameras or CameraRanges()                       # saved with the weights: 3D runs draw their cameras from it
     params = list(prior.unet.parameters()) + list(prior.text_encoder.parameters())
     for p in params: p.requires_grad_(True)
     prior.train()
@@ -74,7 +75,7 @@ def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_ima
         prior.unet.load_state_dict(st['unet']); prior.text_encoder.load_state_dict(st['text_encoder'])
         opt.load_state_dict(st['opt']); sched.load_state_dict(st['sched']); ema.load_state_dict(st['ema'])
         log, step = st['log'], st['step']
-    data = make_dataset(n_images, res=res, seed=seed, progress=progress, kind=kind)
+    data = make_dataset(n_images, res=res, seed=seed, progress=progress, kind=kind, ranges=prior.cameras)
     images, scenes = data['images'], data['scenes']
     rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
     if step and 'rng' in st:                  # continue the random streams exactly where they stopped
@@ -92,7 +93,8 @@ def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_ima
         Path(str(state_path) + '.tmp').replace(state_path)
         (out / 'train_log.json').write_text(json.dumps(dict(log, config=dict(steps=steps, batch_size=batch_size, lr=lr,
             n_images=n_images, seed=seed, ema_decay=ema_decay, snr_gamma=snr_gamma, p_uncond=p_uncond,
-            p_no_view=p_no_view, threads=torch.get_num_threads(), kind=kind, init=str(init) if init else None, warmup=warmup))))
+            p_no_view=p_no_view, threads=torch.get_num_threads(), kind=kind, init=str(init) if init else None, warmup=warmup,
+            cameras=prior.cameras.to_dict()))))
 
     bar = tqdm(total=steps, initial=step, desc='training toy prior', disable=not progress)
     running = None
@@ -133,10 +135,12 @@ def main(argv=None):
     ap.add_argument('--kind', choices=('rgb', 'normal'), default='rgb', help="'normal': a prior of normal maps (the geometry stage's)")
     ap.add_argument('--init', default=None, help='fine-tune this saved prior instead of starting from random weights')
     ap.add_argument('--warmup', type=int, default=200)
+    ap.add_argument('--cameras', choices=('world', 'fixed'), default='world', help="'fixed': every training image from one distance and lens (FIXED_CAMERAS), so the prior sees size")
     a = ap.parse_args(argv)
     try:
         train_toy_prior(a.out, steps=a.steps, batch_size=a.batch_size, lr=a.lr, n_images=a.n_images, seed=a.seed,
-                        ckpt_every=a.ckpt_every, threads=a.threads, resume=a.resume, kind=a.kind, init=a.init, warmup=a.warmup)
+                        ckpt_every=a.ckpt_every, threads=a.threads, resume=a.resume, kind=a.kind, init=a.init, warmup=a.warmup,
+                        cameras=FIXED_CAMERAS if a.cameras == 'fixed' else None)
     except (UserError, RuntimeError) as e:
         raise SystemExit(f'error: {e}')
 

@@ -13,10 +13,10 @@ from ..core import UserError, check_positive
 from ..cameras import orbit_camera, get_rays, view_word
 
 # %% auto #0
-__all__ = ['SHAPES', 'COLOURS', 'MODES', 'VIEWS', 'BACKGROUND', 'LIGHT', 'EXTENTS', 'sdf_sphere', 'sdf_cube', 'sdf_cylinder',
-           'sdf_cone', 'sdf_torus', 'Primitive', 'lambert', 'normal_colours', 'trace', 'render_primitive',
-           'CameraRanges', 'article', 'object_prompt', 'caption', 'Scene', 'sample_scene', 'render_scenes',
-           'make_dataset', 'write_dataset']
+__all__ = ['SHAPES', 'COLOURS', 'MODES', 'VIEWS', 'BACKGROUND', 'LIGHT', 'EXTENTS', 'FIXED_CAMERAS', 'sdf_sphere', 'sdf_cube',
+           'sdf_cylinder', 'sdf_cone', 'sdf_torus', 'Primitive', 'lambert', 'normal_colours', 'trace',
+           'render_primitive', 'CameraRanges', 'article', 'object_prompt', 'caption', 'Scene', 'sample_scene',
+           'render_scenes', 'make_dataset', 'write_dataset']
 
 # %% ../../nbs/01_toy_world.ipynb #b28c93fa
 def _sd_box2(q, z, bq, bz):
@@ -148,6 +148,12 @@ class CameraRanges:
         u = lambda r: float(rng.uniform(*r))
         elev = u(self.overhead_elevation) if rng.random() < self.overhead_prob else u(self.elevation)
         return dict(azimuth=u(self.azimuth), elevation=elev, distance=u(self.distance), fovy=u(self.fovy))
+
+    def to_dict(self) -> dict: return asdict(self)
+    @classmethod
+    def from_dict(cls, d:dict): return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+
+FIXED_CAMERAS = CameraRanges(distance=(1.25, 1.25), fovy=(50., 50.))   # one distance and lens (the turntable's): size in the picture = size in the world (34b_fidelity)
 
 def article(word:str) -> str: return 'an' if word[0] in 'aeiou' else 'a'
 
