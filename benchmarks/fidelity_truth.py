@@ -6,7 +6,7 @@ the end: everything `stage1_fidelity` measures, each particle's mode and silhoue
 If the optimisation keeps the truth, the prior and VSD do not pull away from it, and what stage 1 misses from the
 blob start is the path, not the goal.
 
-    python benchmarks/fidelity_truth.py [--prompts "a red cube" ...] [--steps 300] [--scale 1] [--json PATH]
+    python benchmarks/fidelity_truth.py [--prompts "a red cube" ...] [--steps 300] [--scale 1] [--json PATH] [--prior NAME] [key=value ...]
 (~3 min per prompt, 2-core CPU.) Writes benchmarks/results/fidelity_truth.json (or --json) and, per prompt, a picture
 of the start (top 4 rows) and the end (bottom 4 rows) from 6 turntable views:
 benchmarks/results/fidelity_pictures/truth_PROMPT.png (truth_PROMPT_xSCALE.png).
@@ -14,11 +14,13 @@ benchmarks/results/fidelity_pictures/truth_PROMPT.png (truth_PROMPT_xSCALE.png).
 --scale S starts from the truth scaled by S about the centre: does VSD bring the size back to the truth's (34b, "Is
 the size pinned?")? Its rows also carry `iou_up_to_scale`. 34b reads
 `python benchmarks/fidelity_truth.py --prompts "a red cube" "a yellow sphere" --scale S --json benchmarks/results/fidelity_truth_xS.json`
-for S = 0.85 and 1.15."""
+for S = 0.85 and 1.15. --prior toy-fixed-camera (with guidance=3, a ParticleConfig key=value) asks the same of the prior
+that sees size (34b, "A prior that sees size"); its pictures are truth_PROMPT_xSCALE_PRIOR.png."""
 import argparse, json, time
 from pathlib import Path
 import torch
-from vsd_tutorial.priors import ToyPrior
+from vsd_tutorial.sd import load_prior
+from _settings import settings as key_values
 from vsd_tutorial.toy.judge import ToyJudge
 from vsd_tutorial.particles import ParticleConfig, ParticleOptimizer
 from vsd_tutorial.fidelity import prior_reference, stage1_fidelity, primitive_particles, iou_up_to_scale
@@ -32,8 +34,12 @@ ap.add_argument('--prompts', nargs='+', default=['a red cube', 'a blue cylinder'
 ap.add_argument('--steps', type=int, default=300)
 ap.add_argument('--json', default=str(RESULTS / 'fidelity_truth.json'))
 ap.add_argument('--scale', type=float, default=1.0, help='start from the truth scaled by this about the centre')
+ap.add_argument('--prior', default='toy', help='the toy prior: toy, toy-fixed-camera or a folder')
+ap.add_argument('settings', nargs='*', help='ParticleConfig key=value')
 a = ap.parse_args()
-prior, judge = ToyPrior.from_pretrained(), ToyJudge.load()
+settings = {**key_values(a.settings), **({} if a.prior == 'toy' else dict(prior=a.prior))}
+prior, judge = load_prior(a.prior), ToyJudge.load()
+refs = RESULTS / ('fidelity_prior' if a.prior == 'toy' else f"fidelity_prior_{Path(a.prior).name.replace('-', '_')}")   # the prior's own samples
 MODES = ['tall', 'squat', 'tall', 'squat']
 
 def views(field):
@@ -47,8 +53,8 @@ def measure(field, prompt, ref):
 
 rows = []
 for prompt in a.prompts:
-    ref = prior_reference(prior, judge, prompt, cache=RESULTS / 'fidelity_prior')
-    cfg = ParticleConfig(prompt, particles=len(MODES), steps=a.steps, seed=0, blob_strength=0.)    # no blob: the truth is the start
+    ref = prior_reference(prior, judge, prompt, cache=refs)
+    cfg = ParticleConfig(prompt, particles=len(MODES), steps=a.steps, seed=0, blob_strength=0., **settings)    # no blob: the truth is the start
     po = ParticleOptimizer(prior, cfg)
     with torch.no_grad(): po.field.grid.copy_(primitive_particles(prompt, MODES, scale=a.scale).grid)
     start, first = measure(po.field, prompt, ref), views(po.field)
@@ -56,9 +62,9 @@ for prompt in a.prompts:
     for _ in range(cfg.steps): po.step()
     seconds = time.time() - t0
     end = measure(po.field, prompt, ref)
-    save_image(image_grid(torch.cat([first, views(po.field)]), nrow=6), RESULTS / 'fidelity_pictures' / f"truth_{prompt.split()[-1]}{'' if a.scale == 1 else f'_x{a.scale:g}'}.png")
+    save_image(image_grid(torch.cat([first, views(po.field)]), nrow=6), RESULTS / 'fidelity_pictures' / f"truth_{prompt.split()[-1]}{'' if a.scale == 1 else f'_x{a.scale:g}'}{'' if a.prior == 'toy' else '_' + Path(a.prior).name.replace('-', '_')}.png")
     po.close()
-    rows.append(dict(prompt=prompt, steps=cfg.steps, scale=a.scale, start=start, end=end, seconds=seconds))
+    rows.append(dict(prompt=prompt, steps=cfg.steps, scale=a.scale, prior=a.prior, settings=settings, start=start, end=end, seconds=seconds))
     for k, m in (('start', start), ('end', end)):
         print(f"{prompt:>16} {k:>5}: IoU {m['iou']:.3f} bg {m['background']:.1%} FD x{m['fd_ratio']:.2f} speckle x{m['speckle_ratio']:.2f} "
               f"acc {m['accuracy']:.0%} modes {m['modes']} sizes {[round(s['area_ratio'], 2) for s in m['sizes']]}", flush=True)

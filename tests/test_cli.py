@@ -32,6 +32,12 @@ def test_sample_prior(tmp_path):
     assert r.returncode == 0, r.stderr
     assert len(list(tmp_path.glob('prompt*_sample*.png'))) == 4 and (tmp_path / 'grid.png').exists()
 
+def test_sample_prior_named_toy_prior(tmp_path):
+    "The shipped toy priors by name: 'toy-fixed-camera' is the one that sees size (03_train_toy_prior)."
+    r = run('sample-prior', 'a red cube', '--prior', 'toy-fixed-camera', '--n', '1', '--steps', '2', '--out', str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / 'grid.png').exists()
+
 @pytest.mark.parametrize('args, message', [
     (['sample-prior', 'a pink elephant'], "error: the toy prior does not know 'pink', 'elephant'"),
     (['sample-prior', 'a red cube', '--n', '0'], 'error: --n must be a positive integer, got 0'),
