@@ -1,4 +1,4 @@
-"""`key=value` settings on a benchmark's command line (benchmarks/geometry_stage.py, benchmarks/stage1_prompts.py)."""
+"""`key=value` settings on a benchmark's command line, and where a prior's own samples are cached (benchmarks/*.py)."""
 import ast
 
 def value(v:str):
@@ -11,3 +11,8 @@ def settings(pairs) -> dict:
     bad = [p for p in pairs if '=' not in p]
     if bad: raise SystemExit(f"error: settings are key=value, got {' '.join(bad)}")
     return {k: value(v) for k, v in (p.split('=', 1) for p in pairs)}
+
+def reference_cache(results, prior:str):
+    "Where a prior's own samples (the Fréchet yardstick, `prior_reference`) are cached: fidelity_prior for the shipped one, fidelity_prior_NAME else."
+    from pathlib import Path
+    return Path(results) / ('fidelity_prior' if prior == 'toy' else f"fidelity_prior_{Path(prior).name.replace('-', '_')}")

@@ -20,7 +20,7 @@ import argparse, json, time
 from pathlib import Path
 import torch
 from vsd_tutorial.sd import load_prior
-from _settings import settings as key_values
+from _settings import settings as key_values, reference_cache
 from vsd_tutorial.toy.judge import ToyJudge
 from vsd_tutorial.particles import ParticleConfig, ParticleOptimizer
 from vsd_tutorial.fidelity import prior_reference, stage1_fidelity, primitive_particles, iou_up_to_scale
@@ -39,7 +39,7 @@ ap.add_argument('settings', nargs='*', help='ParticleConfig key=value')
 a = ap.parse_args()
 settings = {**key_values(a.settings), **({} if a.prior == 'toy' else dict(prior=a.prior))}
 prior, judge = load_prior(a.prior), ToyJudge.load()
-refs = RESULTS / ('fidelity_prior' if a.prior == 'toy' else f"fidelity_prior_{Path(a.prior).name.replace('-', '_')}")   # the prior's own samples
+refs = reference_cache(RESULTS, a.prior)   # the prior's own samples
 MODES = ['tall', 'squat', 'tall', 'squat']
 
 def views(field):

@@ -25,7 +25,7 @@ from vsd_tutorial.mesh.stages import MeshConfig, FIDELITY_MESH
 from vsd_tutorial.mesh.pipeline import mesh_stages
 from vsd_tutorial.mesh.export import load_textured_mesh
 from vsd_tutorial.fidelity import prior_reference, stage1_fidelity, mesh_fidelity
-from _settings import settings
+from _settings import settings, reference_cache
 
 RESULTS = Path(__file__).parent / 'results'
 TARGETS = dict(iou=0.85, speckle_ratio=1.25, background=0.99, fd_ratio=1.5)
@@ -43,7 +43,7 @@ ap.add_argument('--prior', default='toy', help='the toy prior: toy, toy-fixed-ca
 a = ap.parse_args()
 torch.set_num_threads(max(1, torch.get_num_threads()))
 prior, judge = load_prior(a.prior), ToyJudge.load()
-refs = RESULTS / ('fidelity_prior' if a.prior == 'toy' else f"fidelity_prior_{Path(a.prior).name.replace('-', '_')}")   # the prior's own samples
+refs = reference_cache(RESULTS, a.prior)   # the prior's own samples
 root = Path(a.out) if a.out else Path(tempfile.mkdtemp())
 extra = {**(FIDELITY if a.preset == 'fidelity' else {}), **settings(a.stage1), **({} if a.prior == 'toy' else dict(prior=a.prior))}
 mesh_extra = {**(FIDELITY_MESH if a.preset == 'fidelity' else {}), **settings(a.mesh)}

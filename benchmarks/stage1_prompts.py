@@ -12,7 +12,7 @@ import argparse, json, tempfile, time
 from pathlib import Path
 import torch
 from vsd_tutorial.sd import load_prior
-from _settings import settings as key_values
+from _settings import settings as key_values, reference_cache
 from vsd_tutorial.toy.judge import ToyJudge
 from vsd_tutorial.particles import ParticleConfig
 from vsd_tutorial.pipeline import generate, load_run
@@ -31,7 +31,7 @@ a = ap.parse_args()
 
 settings = {**key_values(a.settings), **({} if a.prior == 'toy' else dict(prior=a.prior))}
 prior, judge = load_prior(a.prior), ToyJudge.load()
-refs = RESULTS / ('fidelity_prior' if a.prior == 'toy' else f"fidelity_prior_{Path(a.prior).name.replace('-', '_')}")   # the prior's own samples
+refs = reference_cache(RESULTS, a.prior)   # the prior's own samples
 root = Path(a.out) if a.out else Path(tempfile.mkdtemp())
 for prompt in a.prompts:
     cfg = ParticleConfig(prompt, particles=a.particles, seed=a.seed, **settings)
