@@ -198,8 +198,9 @@ class ToyPrior(DiffusionPrior):
     def save_pretrained(self, path):
         "Write unet/, text_encoder/, scheduler/ (diffusers/transformers formats, safetensors), tokenizer.json and cameras.json."
         path = Path(path); path.mkdir(parents=True, exist_ok=True)
-        self.unet.save_pretrained(path / 'unet'); self.text_encoder.save_pretrained(path / 'text_encoder')
-        self.scheduler.save_pretrained(path / 'scheduler')
+        with _quiet_loading():                                              # no 'Writing model shards' bars
+            self.unet.save_pretrained(path / 'unet'); self.text_encoder.save_pretrained(path / 'text_encoder')
+            self.scheduler.save_pretrained(path / 'scheduler')
         (path / 'tokenizer.json').write_text(json.dumps(self.tokenizer.to_json(), indent=1))
         (path / 'cameras.json').write_text(json.dumps(self.cameras.to_dict()))
         return path

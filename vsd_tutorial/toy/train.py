@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from ..core import UserError, check_positive, seed_everything
 from .world import make_dataset, object_prompt, CameraRanges, FIXED_CAMERAS
-from ..priors import ToyPrior, _quiet_loading
+from ..priors import ToyPrior
 
 # %% auto #0
 __all__ = ['min_snr_weight', 'training_token_ids', 'lr_factor', 'train_toy_prior', 'main']
@@ -36,7 +36,7 @@ def _save_atomic(prior:ToyPrior, path:Path, dtype=torch.float16):
     "Save `prior` to `path` in `dtype` via a temporary folder, so a crash never leaves half a checkpoint."
     tmp = path.with_name(path.name + '.tmp')
     shutil.rmtree(tmp, ignore_errors=True)
-    with _quiet_loading(): copy.deepcopy(prior).to(dtype).save_pretrained(tmp)      # no 'Writing model shards' bars
+    copy.deepcopy(prior).to(dtype).save_pretrained(tmp)
     old = path.with_name(path.name + '.old')
     if path.exists(): path.rename(old)
     tmp.rename(path)
