@@ -12,7 +12,12 @@ def settings(pairs) -> dict:
     if bad: raise SystemExit(f"error: settings are key=value, got {' '.join(bad)}")
     return {k: value(v) for k, v in (p.split('=', 1) for p in pairs)}
 
+def prior_suffix(prior:str) -> str:
+    "'' for the shipped toy prior, else '_NAME' (toy-fixed-camera: '_toy_fixed_camera'): how result files name another prior."
+    from pathlib import Path
+    return '' if prior == 'toy' else '_' + Path(prior).name.replace('-', '_')
+
 def reference_cache(results, prior:str):
     "Where a prior's own samples (the Fréchet yardstick, `prior_reference`) are cached: fidelity_prior for the shipped one, fidelity_prior_NAME else."
     from pathlib import Path
-    return Path(results) / ('fidelity_prior' if prior == 'toy' else f"fidelity_prior_{Path(prior).name.replace('-', '_')}")
+    return Path(results) / f'fidelity_prior{prior_suffix(prior)}'

@@ -20,7 +20,7 @@ import argparse, json, time
 from pathlib import Path
 import torch
 from vsd_tutorial.sd import load_prior
-from _settings import settings as key_values, reference_cache
+from _settings import settings as key_values, reference_cache, prior_suffix
 from vsd_tutorial.toy.judge import ToyJudge
 from vsd_tutorial.particles import ParticleConfig, ParticleOptimizer
 from vsd_tutorial.fidelity import prior_reference, stage1_fidelity, primitive_particles, iou_up_to_scale
@@ -62,7 +62,7 @@ for prompt in a.prompts:
     for _ in range(cfg.steps): po.step()
     seconds = time.time() - t0
     end = measure(po.field, prompt, ref)
-    save_image(image_grid(torch.cat([first, views(po.field)]), nrow=6), RESULTS / 'fidelity_pictures' / f"truth_{prompt.split()[-1]}{'' if a.scale == 1 else f'_x{a.scale:g}'}{'' if a.prior == 'toy' else '_' + Path(a.prior).name.replace('-', '_')}.png")
+    save_image(image_grid(torch.cat([first, views(po.field)]), nrow=6), RESULTS / 'fidelity_pictures' / f"truth_{prompt.split()[-1]}{'' if a.scale == 1 else f'_x{a.scale:g}'}{prior_suffix(a.prior)}.png")
     po.close()
     rows.append(dict(prompt=prompt, steps=cfg.steps, scale=a.scale, prior=a.prior, settings=settings, start=start, end=end, seconds=seconds))
     for k, m in (('start', start), ('end', end)):

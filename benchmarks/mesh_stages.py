@@ -25,7 +25,7 @@ from vsd_tutorial.mesh.stages import MeshConfig, FIDELITY_MESH
 from vsd_tutorial.mesh.pipeline import mesh_stages
 from vsd_tutorial.mesh.export import load_textured_mesh
 from vsd_tutorial.fidelity import prior_reference, stage1_fidelity, mesh_fidelity
-from _settings import settings, reference_cache
+from _settings import settings, reference_cache, prior_suffix
 
 RESULTS = Path(__file__).parent / 'results'
 TARGETS = dict(iou=0.85, speckle_ratio=1.25, background=0.99, fd_ratio=1.5)
@@ -83,6 +83,6 @@ for part in ('stage1', 'mesh'):
 print(f"geometry stage: surface {summary['stage1']['surface_error']:.4f} -> {summary['mesh']['surface_error']:.4f}, "
       f"normals {summary['stage1']['normal_error']:.1f}° -> {summary['mesh']['normal_error']:.1f}°; optimising {summary['seconds']:.0f} s per run "
       f"({a.particles} particles, stage 1 + geometry + texture + export)")
-path = Path(a.json) if a.json else RESULTS / f"fidelity_{a.preset}{'' if a.prior == 'toy' else '_' + Path(a.prior).name.replace('-', '_')}.json"
+path = Path(a.json) if a.json else RESULTS / f'fidelity_{a.preset}{prior_suffix(a.prior)}.json'
 path.write_text(json.dumps(dict(rows=rows, summary=summary, targets=TARGETS, settings=dict(particles=a.particles, seeds=a.seeds, preset=a.preset, prior=a.prior, stage1=extra, mesh=mesh_extra)), indent=1))
 print(f'wrote {path}')
