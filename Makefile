@@ -26,10 +26,10 @@ $(VENV)/.installed-dev: $(DEPS) $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## the main job on the embedded toy default: 4 VSD particles of a toy prompt, then their textured meshes (about 4 minutes on a 2-core CPU)
+## the main job on the embedded toy default: 4 VSD particles of a toy prompt with the SEES_SIZE preset (34b_fidelity), then their textured meshes (about 4 minutes on a 2-core CPU)
 demo: install
 	rm -rf outputs/demo
-	$(BIN)/vsd-tutorial generate "a red cube" --method vsd --particles 4 --seed 0 --stages nerf,geometry,texture --out outputs/demo
+	$(BIN)/vsd-tutorial generate "a red cube" --sees-size --method vsd --particles 4 --seed 0 --stages nerf,geometry,texture --out outputs/demo
 	@echo "demo results: outputs/demo/grid.png (particles x turntable views), outputs/demo/turntable.gif, outputs/demo/metrics.json"
 	@echo "meshes: outputs/demo/particle_*/mesh.glb and mesh.obj, outputs/demo/mesh_grid.png, outputs/demo/mesh_turntable.gif"
 

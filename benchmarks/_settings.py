@@ -12,10 +12,10 @@ def settings(pairs) -> dict:
     if bad: raise SystemExit(f"error: settings are key=value, got {' '.join(bad)}")
     return {k: value(v) for k, v in (p.split('=', 1) for p in pairs)}
 
-def prior_suffix(prior:str) -> str:
-    "'' for the shipped toy prior, else '_NAME' (toy-fixed-camera: '_toy_fixed_camera'): how result files name another prior."
+def prior_suffix(prior:str, base:str='toy') -> str:
+    "'' for the prior `base` (the shipped toy prior, or a preset's own), else '_NAME' (toy-fixed-camera: '_toy_fixed_camera'): how result files name another prior."
     from pathlib import Path
-    return '' if prior == 'toy' else '_' + Path(prior).name.replace('-', '_')
+    return '' if prior == base else '_' + Path(prior).name.replace('-', '_')
 
 def reference_cache(results, prior:str):
     "Where a prior's own samples (the Fréchet yardstick, `prior_reference`) are cached: fidelity_prior for the shipped one, fidelity_prior_NAME else."

@@ -1,13 +1,14 @@
 """Fidelity of the whole pipeline (issue 17) on the toy prior: for each prompt, stage 1 then the mesh stages with the
 defaults, and every number 34b_fidelity defines, per prompt and averaged, beside the targets.
 
-    python benchmarks/mesh_stages.py [--preset default|fidelity] [--prior toy|toy-fixed-camera|DIR] [--prompts "a red cube" ...]
+    python benchmarks/mesh_stages.py [--preset default|fidelity|sees-size] [--prior toy|toy-fixed-camera|DIR] [--prompts "a red cube" ...]
         [--seeds 0] [--particles 4] [--out DIR] [--stage1 KEY=VALUE ...] [--mesh KEY=VALUE ...]
 
 --preset default: the defaults (stage 1 as before issue 17, PRE_FIDELITY; the mesh stages' defaults, whose geometry
 stage distils normal maps from the toy normal prior since that prior exists); fidelity: the FIDELITY
 and FIDELITY_MESH presets (lit fields, smoothness, lr decay, opacity price; a short lit geometry stage, a texture
-stage that refines stage 1's colours). --prior toy-fixed-camera: stage 1 and the texture stage distil the prior that
+stage that refines stage 1's colours); sees-size: SEES_SIZE (the prior that sees size at CFG 3, unlit, opacity price, lr decay,
+colour smoothness) with the mesh stages' defaults. --prior toy-fixed-camera: stage 1 and the texture stage distil the prior that
 sees size (03_train_toy_prior), with cameras and the Fréchet yardstick from its camera ranges. --resume reuses finished stage-1 runs in --out and runs the mesh stages again.
 
 Per prompt and seed: stage 1 (`generate`, VSD, the defaults) and `stage1_fidelity`; then `mesh_stages` (geometry,
@@ -19,7 +20,7 @@ import numpy as np
 import torch
 from vsd_tutorial.sd import load_prior
 from vsd_tutorial.toy.judge import ToyJudge
-from vsd_tutorial.particles import ParticleConfig, FIDELITY
+from vsd_tutorial.particles import ParticleConfig, FIDELITY, SEES_SIZE
 from vsd_tutorial.pipeline import generate, load_run
 from vsd_tutorial.mesh.stages import MeshConfig, FIDELITY_MESH
 from vsd_tutorial.mesh.pipeline import mesh_stages
@@ -33,20 +34,22 @@ ap = argparse.ArgumentParser()
 ap.add_argument('--prompts', nargs='+', default=['a red cube', 'a blue cylinder', 'a yellow sphere', 'a green cone', 'a purple torus'])
 ap.add_argument('--seeds', nargs='+', type=int, default=[0]); ap.add_argument('--particles', type=int, default=4)
 ap.add_argument('--steps', type=int, default=None, help='stage-1 steps (default: ParticleConfig\'s)')
-ap.add_argument('--preset', choices=('default', 'fidelity'), default='default')
+ap.add_argument('--preset', choices=('default', 'fidelity', 'sees-size'), default='default')
 ap.add_argument('--resume', action='store_true', help='reuse finished stage-1 runs in --out')
 ap.add_argument('--out', default=None, help='keep the runs here (default: a temporary folder)')
-ap.add_argument('--json', default=None, help=f'write the rows here (default: {RESULTS}/fidelity_PRESET.json, fidelity_PRESET_PRIOR.json for another prior)')
+ap.add_argument('--json', default=None, help=f'write the rows here (default: {RESULTS}/fidelity_PRESET.json, fidelity_PRESET_PRIOR.json for a prior not the preset\'s)')
 ap.add_argument('--mesh', nargs='*', default=[], metavar='KEY=VALUE', help='MeshConfig settings over the preset\'s (e.g. texture_steps=60)')
 ap.add_argument('--stage1', nargs='*', default=[], metavar='KEY=VALUE', help='ParticleConfig settings over the preset\'s (e.g. guidance=3)')
-ap.add_argument('--prior', default='toy', help='the toy prior: toy, toy-fixed-camera or a folder')
+ap.add_argument('--prior', default=None, help='the toy prior: toy, toy-fixed-camera or a folder (default: the preset\'s, else toy)')
 a = ap.parse_args()
 torch.set_num_threads(max(1, torch.get_num_threads()))
-prior, judge = load_prior(a.prior), ToyJudge.load()
-refs = reference_cache(RESULTS, a.prior)   # the prior's own samples
+stage1_preset, mesh_preset = {'default': ({}, {}), 'fidelity': (FIDELITY, FIDELITY_MESH), 'sees-size': (SEES_SIZE, {})}[a.preset]
+prior_name = a.prior or stage1_preset.get('prior', 'toy')
+prior, judge = load_prior(prior_name), ToyJudge.load()
+refs = reference_cache(RESULTS, prior_name)   # the prior's own samples
 root = Path(a.out) if a.out else Path(tempfile.mkdtemp())
-extra = {**(FIDELITY if a.preset == 'fidelity' else {}), **settings(a.stage1), **({} if a.prior == 'toy' else dict(prior=a.prior))}
-mesh_extra = {**(FIDELITY_MESH if a.preset == 'fidelity' else {}), **settings(a.mesh)}
+extra = {**stage1_preset, **settings(a.stage1), **({} if prior_name == 'toy' else dict(prior=prior_name))}
+mesh_extra = {**mesh_preset, **settings(a.mesh)}
 rows = []
 for prompt in a.prompts:
     ref = prior_reference(prior, judge, prompt, cache=refs)
@@ -83,6 +86,6 @@ for part in ('stage1', 'mesh'):
 print(f"geometry stage: surface {summary['stage1']['surface_error']:.4f} -> {summary['mesh']['surface_error']:.4f}, "
       f"normals {summary['stage1']['normal_error']:.1f}° -> {summary['mesh']['normal_error']:.1f}°; optimising {summary['seconds']:.0f} s per run "
       f"({a.particles} particles, stage 1 + geometry + texture + export)")
-path = Path(a.json) if a.json else RESULTS / f'fidelity_{a.preset}{prior_suffix(a.prior)}.json'
-path.write_text(json.dumps(dict(rows=rows, summary=summary, targets=TARGETS, settings=dict(particles=a.particles, seeds=a.seeds, preset=a.preset, prior=a.prior, stage1=extra, mesh=mesh_extra)), indent=1))
+path = Path(a.json) if a.json else RESULTS / f"fidelity_{a.preset.replace('-', '_')}{prior_suffix(prior_name, stage1_preset.get('prior', 'toy'))}.json"
+path.write_text(json.dumps(dict(rows=rows, summary=summary, targets=TARGETS, settings=dict(particles=a.particles, seeds=a.seeds, preset=a.preset, prior=prior_name, stage1=extra, mesh=mesh_extra)), indent=1))
 print(f'wrote {path}')

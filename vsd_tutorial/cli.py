@@ -73,22 +73,26 @@ def _nerf_finished(out:Path, cfg) -> bool:
 def cmd_generate(a):
     "Text to 3D: stage 1 (n particles with VSD or SDS), then optionally the mesh stages; pictures, metrics, meshes in --out."
     from vsd_tutorial.sd import load_prior, is_stable_diffusion, SD_STAGE1, SD_MESH
-    from vsd_tutorial.particles import ParticleConfig, caption_for, FIDELITY
+    from vsd_tutorial.particles import ParticleConfig, caption_for, FIDELITY, SEES_SIZE
     from vsd_tutorial.pipeline import generate, load_run, parse_toy_prompt
     from vsd_tutorial.mesh.stages import MeshConfig, FIDELITY_MESH
     kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius',
                                    'blob_strength', 'init_aspect', 'init_stretch', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch', 'hash_levels', 'hash_table', 'hash_max_res') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
     if a.fidelity: kw = {**FIDELITY, **kw}                         # 34b_fidelity's preset (flags given win); FIDELITY_MESH below
-    if is_stable_diffusion(a.prior):                              # SD: the paper's stage-1 settings (sd.SD_STAGE1) unless told otherwise
-        kw = {**SD_STAGE1, **kw, 'prior': str(a.prior)}
-    elif a.prior not in (None, 'toy'): kw['prior'] = str(a.prior)
+    prior_spec = SEES_SIZE['prior'] if a.sees_size and a.prior is None else a.prior
+    if a.sees_size:                                               # 34b_fidelity's best: its prior and settings (flags given win)
+        if is_stable_diffusion(prior_spec): raise UserError('--sees-size is a toy-world preset (the toy prior that sees size); drop it with Stable Diffusion')
+        kw = {**SEES_SIZE, **kw}
+    if is_stable_diffusion(prior_spec):                           # SD: the paper's stage-1 settings (sd.SD_STAGE1) unless told otherwise
+        kw = {**SD_STAGE1, **kw, 'prior': str(prior_spec)}
+    elif prior_spec is not None: kw['prior'] = str(prior_spec)
     cfg = ParticleConfig(a.prompt, **kw)                          # validates every setting before any work
     mesh_kw = {k: getattr(a, k) for k in ('tet_res', 'threshold', 'geometry_steps', 'texture_steps', 'normal_prior') if getattr(a, k) is not None}
     if mesh_kw.get('normal_prior') == 'none': mesh_kw['normal_prior'] = None   # coloured renders
     if a.fidelity: mesh_kw = {**FIDELITY_MESH, **mesh_kw}
     if cfg.prior != 'toy': mesh_kw = dict(res=cfg.res, **mesh_kw)   # mesh renders at the stage-1 resolution
-    if is_stable_diffusion(a.prior): mesh_kw = {**SD_MESH, **mesh_kw}   # the paper's stage 2: SD on normal maps (flags given win)
+    if is_stable_diffusion(prior_spec): mesh_kw = {**SD_MESH, **mesh_kw}   # the paper's stage 2: SD on normal maps (flags given win)
     mcfg = MeshConfig(cfg.prompt, seed=cfg.seed, **mesh_kw)
     out = Path(a.out)
     if 'nerf' not in a.stages and not (out / 'checkpoints').is_dir():
@@ -103,7 +107,7 @@ def cmd_generate(a):
     if processes > 1 and rank == 0 and parse_toy_prompt(cfg.prompt) is not None:   # rank 0 judges both stage 1 and the meshes: one judge
         from vsd_tutorial.toy.judge import ToyJudge
         judge = ToyJudge.load()
-    prior = load_prior(a.prior, device=a.device, dtype=a.precision)
+    prior = load_prior(prior_spec, device=a.device, dtype=a.precision)
     for v in ('front', 'side', 'back', 'overhead'): prior.tokenize(caption_for(cfg.prompt, v))   # unknown toy words: stop now
     if 'nerf' in a.stages and not (a.resume and _nerf_finished(out, cfg)):
         if processes > 1:
@@ -187,7 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--blob-radius', type=finite_float, default=None, help='radius of the initial density blob (default 0.35)')
     g.add_argument('--blob-strength', type=finite_float, default=None, help='peak density pre-activation of the blob; larger: sharper (default 10)')
     g.add_argument('--no-anneal', action='store_true', help='keep t ~ U(0.02, 0.98) for the whole run')
-    g.add_argument('--fidelity', action='store_true', help='the FIDELITY preset (34b_fidelity): fields lit by the toy world\'s light, smoothness, lr decay, opacity price; and the mesh stages\' FIDELITY_MESH; half the speckle, smoother meshes; the dense grid only')
+    presets = g.add_mutually_exclusive_group()
+    presets.add_argument('--sees-size', action='store_true', help='the SEES_SIZE preset (34b_fidelity\'s best, the one make demo runs): the toy prior that sees size (toy-fixed-camera) at CFG 3, an opacity price, lr decay, colour smoothness; background 99%% clean, speckle at the prior\'s own')
+    presets.add_argument('--fidelity', action='store_true', help='the FIDELITY preset (34b_fidelity): fields lit by the toy world\'s light, smoothness, lr decay, opacity price; and the mesh stages\' FIDELITY_MESH; half the speckle, smoother meshes; the dense grid only')
     g.add_argument('--init-stretch', type=finite_float, default=None, help='std of each particle\'s random log-stretch of its blob along x, y, z alike; with --init-aspect 1 a start that knows no hidden axis (default 0)')
     g.add_argument('--init-aspect', type=finite_float, default=None, help='spread of the particles\' initial blob proportions, height/width in [1/a, a] (default 3 with the toy prior, 1 with Stable Diffusion; 1: all round)')
     g.add_argument('--update', choices=('all', 'random'), default=None, help='update all particles every step (default) or one random particle (the official code)')

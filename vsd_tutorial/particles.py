@@ -18,9 +18,9 @@ from .toy.world import LIGHT
 
 
 # %% auto #0
-__all__ = ['VIEWS', 'PRE_FIDELITY', 'FIDELITY', 'prompt_view', 'caption_for', 'view_embeddings', 'vsd_step', 'ParticleConfig',
-           'saved_config', 'blob_aspects', 'blob_stretches', 'make_field', 'grid_tv', 'coarse_occupancy',
-           'kernel_repulsion', 'ParticleAdam', 'ParticleOptimizer']
+__all__ = ['VIEWS', 'PRE_FIDELITY', 'FIDELITY', 'SEES_SIZE', 'prompt_view', 'caption_for', 'view_embeddings', 'vsd_step',
+           'ParticleConfig', 'saved_config', 'blob_aspects', 'blob_stretches', 'make_field', 'grid_tv',
+           'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam', 'ParticleOptimizer']
 
 # %% ../nbs/23_particles.ipynb #b7e10001
 VIEWS = ('front', 'side', 'back', 'overhead')     # the view words the toy prior was trained with (20_cameras)
@@ -139,6 +139,7 @@ class ParticleConfig:
 
 PRE_FIDELITY = dict(shading=False, colour_tv=0., density_tv=0., lr_decay=1., sparsity=0.)   # the defaults; every run made before issue 17 (the caches of 24, 25, the classroom)
 FIDELITY = dict(shading=True, colour_tv=0.002, density_tv=2e-4, lr_decay=0.1, sparsity=0.02)  # 34b_fidelity's preset: half the speckle, smoother meshes; judge accuracy drops on some prompts
+SEES_SIZE = dict(prior='toy-fixed-camera', guidance=3., sparsity=0.05, lr_decay=0.1, colour_tv=0.002)   # 34b_fidelity's best: the prior that sees size at CFG 3, unlit, an opacity price, lr decay, colour smoothness
 
 def saved_config(config:dict) -> dict:
     "A config dict saved by any version, with today's fields: a setting it predates reads as `PRE_FIDELITY` (how it was run), else its default."
