@@ -192,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--blob-strength', type=finite_float, default=None, help='peak density pre-activation of the blob; larger: sharper (default 10)')
     g.add_argument('--no-anneal', action='store_true', help='keep t ~ U(0.02, 0.98) for the whole run')
     presets = g.add_mutually_exclusive_group()
-    presets.add_argument('--sees-size', action='store_true', help='the SEES_SIZE preset (34b_fidelity\'s best, the one make demo runs): the toy prior that sees size (toy-fixed-camera) at CFG 3, an opacity price, lr decay, colour smoothness; background 99%% clean, speckle at the prior\'s own')
+    presets.add_argument('--sees-size', action='store_true', help='the SEES_SIZE preset (34b_fidelity\'s best, the one make demo runs): the toy prior that sees size (toy-fixed-camera) at CFG 3, an opacity price, lr decay, colour smoothness: the cleanest backgrounds and least speckle measured; the dense grid only')
     presets.add_argument('--fidelity', action='store_true', help='the FIDELITY preset (34b_fidelity): fields lit by the toy world\'s light, smoothness, lr decay, opacity price; and the mesh stages\' FIDELITY_MESH; half the speckle, smoother meshes; the dense grid only')
     g.add_argument('--init-stretch', type=finite_float, default=None, help='std of each particle\'s random log-stretch of its blob along x, y, z alike; with --init-aspect 1 a start that knows no hidden axis (default 0)')
     g.add_argument('--init-aspect', type=finite_float, default=None, help='spread of the particles\' initial blob proportions, height/width in [1/a, a] (default 3 with the toy prior, 1 with Stable Diffusion; 1: all round)')
