@@ -212,39 +212,41 @@ def _aa_pairs(color, rast, pos_clip, tri, adj, down:bool, max_walk:int=32):
     def screen(p):
         "Clip points (...,4) -> pixel coordinates (x, y)."
         return (p[..., 0] / p[..., 3] + 1) * (W / 2) - 0.5, (1 - p[..., 1] / p[..., 3]) * (H / 2) - 0.5
-    with torch.no_grad(): pixel_xy = torch.stack(screen(pos_clip), -1)  # (B,V,2), every vertex once: what the walk reads
     across = torch.where(wing_v >= 0, wing_v, tl)                       # (F,3) the vertex across edge k (its own when open)
+    i1, i2 = [1, 2, 0], [2, 0, 1]                                      # edge k runs from vertex k+1 to vertex k+2
+    area = lambda a0, q0, a1, q1, a2, q2: (a1 - a0) * (q2 - q0) - (a2 - a0) * (q1 - q0)
 
-    def frame(v, i, grad:bool):
-        "Vertices v (m,k) of pairs i -> (along, across) in pixels: along 0 at the triangle's pixel, 1 at the other."
-        sx, sy = screen(pos_clip[b[i, None], v]) if grad else pixel_xy[b[i, None], v].unbind(-1)   # the same numbers
+    def frame(v, i):
+        "Vertices v (m,k) of pairs i -> (along, across) in pixels, differentiably: along 0 at the triangle's pixel, 1 at the other."
+        sx, sy = screen(pos_clip[b[i, None], v])
         dx, dy = sx - pc[i, None], sy - pr[i, None]
         al, ac = (dy, dx) if down else (dx, dy)
         return al * ds[i, None], ac
 
-    def edges(f, i, grad:bool=False):
-        "Where the pair's segment crosses each edge of faces f (-inf: it does not), silhouette and steepness flags."
-        a, q = frame(tl[f], i, grad)
-        oa, oq = frame(across[f], i, grad)
-        i1, i2 = [1, 2, 0], [2, 0, 1]
-        area = lambda a0, q0, a1, q1, a2, q2: (a1 - a0) * (q2 - q0) - (a2 - a0) * (q1 - q0)
-        bb = area(a[:, 0], q[:, 0], a[:, 1], q[:, 1], a[:, 2], q[:, 2])
-        wing = area(oa, oq, a[:, i1], q[:, i1], a[:, i2], q[:, i2])    # the face with vertex k swapped for its wing
-        sil = (wing * bb[:, None] > 0) | (wing_v[f] < 0)               # the wing folds back (or there is none)
-        ea, eq, fa, fq = a[:, i1], q[:, i1], a[:, i2], q[:, i2]        # endpoints of edge k
+    def crossings(ea, eq, fa, fq):
+        "Where the pair's segment (across = 0) crosses edges from (ea, eq) to (fa, fq), in units of the pair (-inf: it does not)."
         straddle = (eq * fq <= 0) & (eq != fq)
         cross = ea + (fa - ea) * eq / torch.where(straddle, eq - fq, torch.ones_like(eq))
-        cross = torch.where(straddle, cross, torch.full_like(cross, -math.inf))
-        steep = (fq - eq).abs() >= (fa - ea).abs()                     # closer to perpendicular to the pair than parallel
-        return cross, sil, steep
+        return torch.where(straddle, cross, torch.full_like(cross, -math.inf))
 
     i, f, found = torch.arange(len(t), device=t.device), t, []
     with torch.no_grad():                                              # walk along the segment to the silhouette
+        pix = torch.stack(screen(pos_clip), -1)                        # (B,V,2) every vertex in pixels, once
+        xy, wing_xy = pix[:, tl], pix[:, across]                       # (B,F,3,2) each face's corners and the vertex across each edge
+        ax = 1 if down else 0                                          # the pair's axis: x for right pairs, y for down pairs
+        ends = xy[:, :, i1, ax], xy[:, :, i1, 1 - ax], xy[:, :, i2, ax], xy[:, :, i2, 1 - ax]   # edge k's ends (along, across), (B,F,3)
+        # silhouette edges, per face and edge: the wing folds back (or there is none); a sign the pair's frame does not change
+        bb = area(*xy[:, :, 0].unbind(-1), *xy[:, :, 1].unbind(-1), *xy[:, :, 2].unbind(-1))
+        sil = (area(*wing_xy.unbind(-1), xy[:, :, i1, 0], xy[:, :, i1, 1], xy[:, :, i2, 0], xy[:, :, i2, 1]) * bb[..., None] > 0) | (wing_v < 0)
+        centre = torch.stack([pc, pr], -1)[:, [ax, 1 - ax]]            # (P,2) the triangle's pixel centre, (along, across)
         for _ in range(max_walk):
             if len(i) == 0: break
-            cross, sil, _ = edges(f, i)
+            bi = b[i]
+            o_a, o_q, s_ = centre[i, 0, None], centre[i, 1, None], ds[i, None]
+            ea, eq, fa, fq = [e[bi, f] for e in ends]
+            cross = crossings((ea - o_a) * s_, eq - o_q, (fa - o_a) * s_, fq - o_q)
             k = cross.argmax(-1)                                       # the edge through which the segment leaves f
-            x, s = cross.gather(1, k[:, None])[:, 0], sil.gather(1, k[:, None])[:, 0]
+            x, s = cross.gather(1, k[:, None])[:, 0], sil[bi, f, k]
             inside = (x > -1 / 16) & (x < 1 + 1 / 16)                  # it leaves f between the two pixel centres
             hit = inside & s
             found.append((i[hit], f[hit], k[hit]))
@@ -252,7 +254,10 @@ def _aa_pairs(color, rast, pos_clip, tri, adj, down:bool, max_walk:int=32):
             go = inside & ~s & (nxt >= 0)                              # an interior edge: continue in the next face
             i, f = i[go], nxt[go]
     i, f, k = [torch.cat(v) for v in zip(*found)] if found else [t[:0]] * 3
-    cross, _, steep = edges(f, i, grad=True)                           # again, differentiably, for the hits only
+    a, q = frame(tl[f], i)                                             # again, differentiably, for the hits only
+    ea, eq, fa, fq = a[:, i1], q[:, i1], a[:, i2], q[:, i2]
+    cross = crossings(ea, eq, fa, fq)
+    steep = (fq - eq).abs() >= (fa - ea).abs()                         # closer to perpendicular to the pair than parallel
     dc, st = cross.gather(1, k[:, None])[:, 0], steep.gather(1, k[:, None])[:, 0]
     use = st & (dc > -1 / 16) & (dc < 1 + 1 / 16)
     i, dc = i[use], dc[use].clamp(0, 1)
