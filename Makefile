@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 TORCH ?= torch==2.13.0
 DEPS := settings.ini setup.py pyproject.toml
 
-.PHONY: install install-dev demo test sync-check nbtest pytest readme benchmarks train-prior train-normal-prior train-fixed-camera-prior train-backgrounds-prior train-judge clean
+.PHONY: install install-dev demo test sync-check nbtest pytest readme benchmarks train-prior train-normal-prior train-fixed-camera-prior train-judge clean
 .PHONY: docs docs-sphinx docs-quarto classroom
 
 $(BIN)/python:
@@ -89,8 +89,6 @@ train-normal-prior: install
 	$(BIN)/python -m vsd_tutorial.toy.train --out vsd_tutorial/weights/toy_normal_prior --kind normal --init vsd_tutorial/weights/toy_prior --steps 1500 --lr 5e-4 --warmup 100 --n-images 20000
 train-fixed-camera-prior: install
 	$(BIN)/python -m vsd_tutorial.toy.train --out vsd_tutorial/weights/toy_prior_fixed_camera --cameras fixed --init vsd_tutorial/weights/toy_prior --steps 600 --lr 5e-4 --warmup 50 --n-images 20000
-train-backgrounds-prior: install
-	$(BIN)/python -m vsd_tutorial.toy.train --out vsd_tutorial/weights/toy_prior_backgrounds --cameras fixed --random-background 0.5 --init vsd_tutorial/weights/toy_prior_fixed_camera --steps 600 --lr 5e-4 --warmup 50 --n-images 20000 --threads 2
 train-judge: install
 	$(BIN)/python -m vsd_tutorial.toy.judge --out vsd_tutorial/weights/toy_judge
 

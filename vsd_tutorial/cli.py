@@ -77,7 +77,7 @@ def cmd_generate(a):
     from vsd_tutorial.pipeline import generate, load_run, parse_toy_prompt
     from vsd_tutorial.mesh.stages import MeshConfig, FIDELITY_MESH
     kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius',
-                                   'blob_strength', 'init_aspect', 'init_stretch', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch', 'hash_levels', 'hash_table', 'hash_max_res', 'random_background') if getattr(a, k) is not None}
+                                   'blob_strength', 'init_aspect', 'init_stretch', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch', 'hash_levels', 'hash_table', 'hash_max_res') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
     if a.fidelity: kw = {**FIDELITY, **kw}                         # 34b_fidelity's preset (flags given win); FIDELITY_MESH below
     prior_spec = SEES_SIZE['prior'] if a.sees_size and a.prior is None else a.prior
@@ -147,7 +147,7 @@ def finite_float(text:str) -> float:
     if not math.isfinite(v): raise argparse.ArgumentTypeError(f'must be a finite number, got {text!r}')
     return v
 
-PRIOR_HELP = ('the diffusion prior: toy (default: the shipped toy prior), toy-fixed-camera (the toy prior that sees size: one camera distance and lens), toy-backgrounds (that one, having also seen coloured backgrounds), a toy prior folder, a diffusers Stable Diffusion '
+PRIOR_HELP = ('the diffusion prior: toy (default: the shipped toy prior), toy-fixed-camera (the toy prior that sees size: one camera distance and lens), a toy prior folder, a diffusers Stable Diffusion '
               'folder, or a hub id such as stabilityai/stable-diffusion-2-1-base (where a network or the hub cache has it)')
 PRECISION_HELP = 'Stable Diffusion weights: fp16 (default on CUDA), bf16 or fp32 (default on CPU); the toy prior is fp32'
 
@@ -200,7 +200,6 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--lora-steps', type=int, default=None, help='ε_φ steps per particle step (default 1)')
     g.add_argument('--repulsion', type=finite_float, default=None, help='weight of an SVGD kernel repulsion between particles (default 0)')
     g.add_argument('--entropy', type=finite_float, default=None, help="ESD's entropy weight λ in [0, 1] (default 0: VSD)")
-    g.add_argument('--random-background', type=finite_float, default=None, metavar='P', help="render this share of the views over a random solid colour, captioned ', coloured background' (threestudio: 0.5; default 0); needs a prior that knows the words (--prior toy-backgrounds)")
     g.add_argument('--stages', type=parse_stages, default=('nerf',), metavar='nerf,geometry,texture',
                    help='stages to run (default nerf): the radiance fields, then DMTet geometry (SDS), then texture (VSD) and mesh export')
     g.add_argument('--tet-res', type=int, default=None, help='tet-grid cubes per side of the geometry stage (default 32)')

@@ -14,7 +14,7 @@ from .lora import LoRAEpsPhi
 from .hashgrid import HashGridField
 from .renderer import GridField, aspect_scale, render, occupancy_grids, update_occupancy, occupancy_available
 from .views import sample_cameras, camera_condition
-from .toy.world import LIGHT, on_background, recomposite
+from .toy.world import LIGHT
 
 
 # %% auto #0
@@ -34,10 +34,9 @@ def caption_for(prompt:str, view:str|None) -> str:
     "The prompt with the view suffix the toy prior was trained on: 'a red cube, side view'; a prompt that names its view keeps it."
     return f'{prompt}, {view} view' if view and prompt_view(prompt) is None else prompt
 
-def view_embeddings(prior, prompt:str, view_prompts:bool=True, background:bool=False) -> dict:
-    "{view word: the prior's embedding of y^c}, the prompt with that view's suffix (or the bare prompt for all); `background`: of renders over a random colour (`on_background`)."
-    cap = lambda v: caption_for(prompt, v if view_prompts else None)
-    return {v: prior.encode_prompt([on_background(cap(v)) if background else cap(v)]) for v in VIEWS}
+def view_embeddings(prior, prompt:str, view_prompts:bool=True) -> dict:
+    "{view word: the prior's embedding of y^c}, the prompt with that view's suffix (or the bare prompt for all)."
+    return {v: prior.encode_prompt([caption_for(prompt, v if view_prompts else None)]) for v in VIEWS}
 
 
 # %% ../nbs/23_particles.ipynb #b7e10002
@@ -96,7 +95,6 @@ class ParticleConfig:
     shading: bool = False          # lit by the toy world's light (GridField(light=), 21_nerf; 'grid' only); the paper's stage 1 is unlit
     colour_tv: float = 0.0         # weight of Σ (neighbouring colour logits' difference)² on the grid (speckle)
     density_tv: float = 0.0        # the same on the density grid
-    random_background: float = 0.0 # share of renders put over a random solid colour, captioned ', coloured background' (threestudio: 0.5); needs a prior that knows them ('toy-backgrounds')
     lr_decay: float = 1.0          # the particles' lr falls exponentially to lr·lr_decay by the last step (1: constant)
     # --- diversity and speed (measured in 25_diversity) ---
     init_aspect: float = 3.0       # blobs of n aspect ratios (height/width) spread evenly in log scale over [1/a, a]; 1: all round
@@ -123,7 +121,6 @@ class ParticleConfig:
         if self.lr is None: self.lr = 0.2 if self.field == 'grid' else HashGridField.default_lr
         if self.field != 'grid' and (self.shading or self.colour_tv or self.density_tv): raise UserError("shading, colour_tv and density_tv need field='grid' (the dense voxel grid)")
         for k in ('colour_tv', 'density_tv', 'init_noise', 'init_stretch'): check_number(k, getattr(self, k), low=0)
-        if not 0 <= check_number('random_background', self.random_background, low=0) <= 1: raise UserError(f'random_background must be in [0, 1], got {self.random_background}')
         if not 0 < check_number('lr_decay', self.lr_decay) <= 1: raise UserError(f'lr_decay must be in (0, 1] (1: constant lr), got {self.lr_decay}')
         for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank', 'lora_steps', 'hash_levels', 'hash_table', 'hash_max_res'): check_positive(k, getattr(self, k))
         for k in ('lr', 'lora_lr', 'blob_radius'): check_number(k, getattr(self, k), positive=True)   # NaN/inf never pass
@@ -234,8 +231,6 @@ class ParticleOptimizer:
             raise UserError("the occupancy grid needs CUDA (nerfacc's ray marching is a CUDA kernel); set occupancy=False on the CPU")
         self.views = VIEWS
         self.emb = view_embeddings(prior, c.prompt, c.view_prompts)
-        self.emb_coloured = view_embeddings(prior, c.prompt, c.view_prompts, background=True) if c.random_background else None
-        self.coloured = None                                                 # which held particles the last render put over a colour
         self.null = prior.null_embedding(1)
         self.rows = rows or slice(0, c.particles)                            # the particles this process holds (34a_distributed: a slice)
         self.shard = (self.rows, c.particles)                                # every draw is made for all particles; this process keeps `rows`
@@ -260,7 +255,6 @@ class ParticleOptimizer:
         t0 = self._now()
         cams, emb = self.sample_views()
         x0, opacity = self.render_particles(cams)
-        if self.coloured is not None: emb = self.embeddings(cams, self.coloured)   # y^c says which renders are over a colour
         x0, emb, cams = self.pick(x0, emb, cams)
         rows, n = self.shard
         t = self.sampler(self.step_count, n, self.generator)[rows].to(self.prior.device)    # t, annealed after `anneal`
@@ -283,10 +277,9 @@ class ParticleOptimizer:
         cams = sample_cameras(self.cfg.particles, self.generator, self.prior.cameras)[self.rows]   # the prior's camera ranges
         return cams, self.embeddings(cams)
 
-    def embeddings(self, cams, coloured:list|None=None) -> torch.Tensor:
-        "The prompt embedding of each camera's view word (n,L,D); `coloured[i]`: render i is over a random colour."
-        coloured = coloured or [False] * len(cams)
-        return torch.cat([(self.emb_coloured if k else self.emb)[v] for v, k in zip(cams.views, coloured)])
+    def embeddings(self, cams) -> torch.Tensor:
+        "The prompt embedding of each camera's view word (n,L,D)."
+        return torch.cat([self.emb[v] for v in cams.views])
 
     def resolution(self) -> int:
         "The render resolution now: `res`, then `res_final` after `res_switch` of the run (the paper's schedule)."
@@ -301,16 +294,7 @@ class ParticleOptimizer:
         H = self.resolution() * c.supersample
         jitter = None if self.occupancy is not None else torch.rand(c.particles, H * H, c.samples, generator=self.generator)[self.rows]   # every particle's ray jitter
         out = render(self.field, cams, self.resolution(), c.supersample, c.samples, generator=self.generator, occupancy=self.occupancy, jitter=jitter)
-        rgb = self.over_backgrounds(out['rgb'], out['opacity']) if c.random_background else out['rgb']
-        return self.prior.encode_images(rgb), out['opacity']
-
-    def over_backgrounds(self, rgb, opacity) -> torch.Tensor:
-        "Each render over a uniform random solid colour with probability `random_background` (threestudio), else over white; sets `coloured`."
-        c = self.cfg
-        which = (torch.rand(c.particles, generator=self.generator) < c.random_background)[self.rows]   # drawn for all particles (34a_distributed)
-        colours = torch.rand(c.particles, 3, generator=self.generator)[self.rows].to(rgb)
-        self.coloured = which.tolist()
-        return torch.where(which.to(rgb.device)[:, None, None, None], recomposite(rgb, opacity, colours), rgb)
+        return self.prior.encode_images(out['rgb']), out['opacity']
 
     def pick(self, x0, emb, cams) -> tuple:
         "All particles (`update='all'`), or one random particle's image, prompt and camera (the official code); sets `picked`."

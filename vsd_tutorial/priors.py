@@ -14,8 +14,7 @@ from .toy.world import SHAPES, COLOURS, VIEWS, CameraRanges
 
 # %% auto #0
 __all__ = ['TOY_UNET_CONFIG', 'TOY_TEXT_CONFIG', 'TOY_SCHEDULER_CONFIG', 'TOY_PRIOR_PATH', 'TOY_NORMAL_PRIOR_PATH',
-           'TOY_FIXED_CAMERA_PRIOR_PATH', 'TOY_BACKGROUNDS_PRIOR_PATH', 'ToyTokenizer', 'build_toy_components',
-           'DiffusionPrior', 'ToyPrior']
+           'TOY_FIXED_CAMERA_PRIOR_PATH', 'ToyTokenizer', 'build_toy_components', 'DiffusionPrior', 'ToyPrior']
 
 # %% ../nbs/02_priors.ipynb #5ad59740
 class ToyTokenizer:
@@ -160,7 +159,6 @@ class DiffusionPrior(nn.Module):
 TOY_PRIOR_PATH = Path(str(importlib.resources.files('vsd_tutorial'))) / 'weights' / 'toy_prior'
 TOY_NORMAL_PRIOR_PATH = TOY_PRIOR_PATH.with_name('toy_normal_prior')   # the same model fine-tuned on normal maps (03_train_toy_prior): the geometry stage's
 TOY_FIXED_CAMERA_PRIOR_PATH = TOY_PRIOR_PATH.with_name('toy_prior_fixed_camera')   # the same model fine-tuned on one camera distance and lens (FIXED_CAMERAS; 34b_fidelity): it sees size
-TOY_BACKGROUNDS_PRIOR_PATH = TOY_PRIOR_PATH.with_name('toy_prior_backgrounds')     # that one fine-tuned with half its pictures over random colours, captioned ', coloured background' (03, 34b_fidelity)
 
 @contextlib.contextmanager
 def _quiet_loading():

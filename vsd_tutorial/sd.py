@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from .core import UserError, get_device
-from .priors import DiffusionPrior, ToyPrior, _quiet_loading, TOY_PRIOR_PATH, TOY_FIXED_CAMERA_PRIOR_PATH, TOY_BACKGROUNDS_PRIOR_PATH
+from .priors import DiffusionPrior, ToyPrior, _quiet_loading, TOY_PRIOR_PATH, TOY_FIXED_CAMERA_PRIOR_PATH
 
 # %% auto #0
 __all__ = ['TINY_SD', 'SD21_BASE', 'DTYPES', 'HUB_ID', 'TOY_PRIORS', 'SD_STAGE1', 'SD_MESH', 'byte_chars', 'clip_bpe_files',
@@ -179,7 +179,7 @@ class StableDiffusionPrior(DiffusionPrior):
 
 # %% ../nbs/26_stable_diffusion.ipynb #c91f4ef4
 HUB_ID = re.compile(r'^[A-Za-z0-9][\w.-]*/[\w.-]+$')
-TOY_PRIORS = {'toy': TOY_PRIOR_PATH, 'toy-fixed-camera': TOY_FIXED_CAMERA_PRIOR_PATH, 'toy-backgrounds': TOY_BACKGROUNDS_PRIOR_PATH}   # the shipped toy priors by name
+TOY_PRIORS = {'toy': TOY_PRIOR_PATH, 'toy-fixed-camera': TOY_FIXED_CAMERA_PRIOR_PATH}   # the shipped toy priors by name
 
 def is_stable_diffusion(spec) -> bool:
     "Whether `spec` names a Stable Diffusion model (a diffusers folder with vae/, or a hub id 'org/name') rather than a toy prior."
@@ -195,7 +195,7 @@ def hub_reachable(host:str='huggingface.co', timeout:float=3.) -> bool:
     except OSError: return False
 
 def load_prior(spec=None, device=None, dtype=None) -> DiffusionPrior:
-    "The prior named by `spec`: None or 'toy' (the shipped toy prior), 'toy-fixed-camera' (the one that sees size), 'toy-backgrounds' (that one, having seen coloured backgrounds too), a toy prior folder, a diffusers SD folder, or a hub id."
+    "The prior named by `spec`: None or 'toy' (the shipped toy prior), 'toy-fixed-camera' (the one that sees size), a toy prior folder, a diffusers SD folder, or a hub id."
     if is_stable_diffusion(spec): return StableDiffusionPrior.from_pretrained(spec, device, dtype)
     if spec is not None and spec not in TOY_PRIORS and not Path(spec).expanduser().exists(): raise UserError(f'no prior at {spec}: pass a toy prior folder, a diffusers Stable Diffusion folder, or a hub id such as stabilityai/stable-diffusion-2-1-base')
     if dtype not in (None, 'fp32', torch.float32): raise UserError('the toy prior runs in fp32; drop --precision')

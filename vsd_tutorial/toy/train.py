@@ -10,12 +10,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from ..core import UserError, check_positive, seed_everything
-from .world import make_dataset, object_prompt, CameraRanges, FIXED_CAMERAS, BACKGROUND_WORDS, on_background, recomposite
-from ..priors import ToyPrior, ToyTokenizer
+from .world import make_dataset, object_prompt, CameraRanges, FIXED_CAMERAS
+from ..priors import ToyPrior
 
 # %% auto #0
-__all__ = ['min_snr_weight', 'training_token_ids', 'learn_background_words', 'random_backgrounds', 'lr_factor', 'train_toy_prior',
-           'main']
+__all__ = ['min_snr_weight', 'training_token_ids', 'lr_factor', 'train_toy_prior', 'main']
 
 # %% ../../nbs/03_train_toy_prior.ipynb #7d20291d
 def min_snr_weight(alphas_cumprod:torch.Tensor, t:torch.Tensor, gamma:float=5.0) -> torch.Tensor:
@@ -25,32 +24,12 @@ def min_snr_weight(alphas_cumprod:torch.Tensor, t:torch.Tensor, gamma:float=5.0)
     return snr.clamp(max=gamma) / snr
 
 # %% ../../nbs/03_train_toy_prior.ipynb #131e7195
-def training_token_ids(prior:ToyPrior, scenes, rng:np.random.Generator, p_uncond:float=0.1, p_no_view:float=0.2,
-                       coloured=None):
-    "Token ids (B, L) for `scenes`: the null prompt w.p. `p_uncond`, no view word w.p. `p_no_view`, else the caption; `coloured[i]`: image i is over a random colour (its words appended)."
+def training_token_ids(prior:ToyPrior, scenes, rng:np.random.Generator, p_uncond:float=0.1, p_no_view:float=0.2):
+    "Token ids (B, L) for `scenes`: the null prompt w.p. `p_uncond`, no view word w.p. `p_no_view`, else the caption."
     u = rng.random(len(scenes))
     prompts = ['' if r < p_uncond else object_prompt(s.colour, s.shape) if r < p_uncond + p_no_view else s.caption
                for r, s in zip(u, scenes)]
-    if coloured is not None: prompts = [on_background(p) if p and c else p for p, c in zip(prompts, coloured)]
     return prior.tokenize(prompts)
-
-def learn_background_words(prior:ToyPrior) -> ToyPrior:
-    "Add `BACKGROUND_WORDS` to the prior's vocabulary (new rows of the text encoder's token embedding) unless it knows them."
-    new = [w for w in BACKGROUND_WORDS.split() if w not in prior.tokenizer.vocab]
-    if new:
-        prior.tokenizer = ToyTokenizer(prior.tokenizer.words + new, prior.tokenizer.max_length)
-        from transformers.utils import logging as tlog
-        level = tlog.get_verbosity(); tlog.set_verbosity_error()     # no note on how the new rows start (the old rows' mean and covariance)
-        try: prior.text_encoder.resize_token_embeddings(len(prior.tokenizer))
-        finally: tlog.set_verbosity(level)
-    return prior
-
-def random_backgrounds(images:torch.Tensor, alpha:torch.Tensor, rng:np.random.Generator, p:float):
-    "Each image (B,3,H,W) over a uniform random solid colour w.p. `p` (`recomposite`), else as it is; returns (images, which)."
-    which = rng.random(len(images)) < p
-    colours = torch.from_numpy(rng.random((len(images), 3))).to(images)
-    out = torch.where(torch.from_numpy(which)[:, None, None, None], recomposite(images, alpha, colours), images)
-    return out, which.tolist()
 
 # %% ../../nbs/03_train_toy_prior.ipynb #e96cba3c
 def _save_atomic(prior:ToyPrior, path:Path, dtype=torch.float16):
@@ -71,22 +50,19 @@ def lr_factor(step:int, steps:int, warmup:int=200) -> float:
 def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_images:int=30000, res:int=32,
                     seed:int=0, ema_decay:float=0.999, p_uncond:float=0.1, p_no_view:float=0.2, snr_gamma:float=5.0,
                     warmup:int=200, ckpt_every:int=250, resume:bool=False, progress:bool=True, threads:int|None=None,
-                    stop_after:int|None=None, kind:str='rgb', init=None, cameras:CameraRanges|None=None,
-                    p_background:float=0.):
-    "Train the toy prior; EMA weights go to `out` (fp16), the resumable state beside it. `stop_after`: checkpoint and stop there; `kind='normal'`: on normal maps; `init`: fine-tune a saved prior; `cameras`: the training images' camera ranges (default: the toy world's); `p_background`: the share of images put over a random solid colour, captioned so (`random_backgrounds`)."
+                    stop_after:int|None=None, kind:str='rgb', init=None, cameras:CameraRanges|None=None):
+    "Train the toy prior; EMA weights go to `out` (fp16), the resumable state beside it. `stop_after`: checkpoint and stop there; `kind='normal'`: on normal maps; `init`: fine-tune a saved prior; `cameras`: the training images' camera ranges (default: the toy world's)."
     from diffusers.training_utils import EMAModel
     from tqdm.auto import tqdm
     for name, v in (('steps', steps), ('batch_size', batch_size), ('n_images', n_images), ('ckpt_every', ckpt_every)):
         check_positive(name, v)
     if kind not in ('rgb', 'normal'): raise UserError(f"unknown kind {kind!r}; choose 'rgb' or 'normal'")   # before any work
-    if not 0 <= p_background <= 1: raise UserError(f'p_background must be in [0, 1], got {p_background}')
     if threads: torch.set_num_threads(threads)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
     state_path = out.parent / f'{out.name}_train_state.pt'
     seed_everything(seed)
     prior = ToyPrior.from_pretrained(init, device='cpu') if init else ToyPrior.random(seed)
     prior.cameras = cameras or CameraRanges()                       # saved with the weights: 3D runs draw their cameras from it
-    if p_background: learn_background_words(prior)                  # before the optimiser: the new embedding rows train too
     params = list(prior.unet.parameters()) + list(prior.text_encoder.parameters())
     for p in params: p.requires_grad_(True)
     prior.train()
@@ -100,7 +76,7 @@ def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_ima
         opt.load_state_dict(st['opt']); sched.load_state_dict(st['sched']); ema.load_state_dict(st['ema'])
         log, step = st['log'], st['step']
     data = make_dataset(n_images, res=res, seed=seed, progress=progress, kind=kind, ranges=prior.cameras)
-    images, alphas, scenes = data['images'], data['alpha'], data['scenes']
+    images, scenes = data['images'], data['scenes']
     rng, gen = np.random.default_rng(seed), torch.Generator().manual_seed(seed)
     if step and 'rng' in st:                  # continue the random streams exactly where they stopped
         rng.bit_generator.state = st['rng']; gen.set_state(st['gen'])
@@ -118,16 +94,14 @@ def train_toy_prior(out, steps:int=5500, batch_size:int=48, lr:float=1e-3, n_ima
         (out / 'train_log.json').write_text(json.dumps(dict(log, config=dict(steps=steps, batch_size=batch_size, lr=lr,
             n_images=n_images, seed=seed, ema_decay=ema_decay, snr_gamma=snr_gamma, p_uncond=p_uncond,
             p_no_view=p_no_view, threads=torch.get_num_threads(), kind=kind, init=str(init) if init else None, warmup=warmup,
-            cameras=prior.cameras.to_dict(), **(dict(p_background=p_background) if p_background else {})))))
+            cameras=prior.cameras.to_dict()))))
 
     bar = tqdm(total=steps, initial=step, desc='training toy prior', disable=not progress)
     running = None
     while step < steps:
         idx = torch.from_numpy(rng.integers(0, n_images, batch_size))
-        x, coloured = images[idx].float() / 255, None
-        if p_background: x, coloured = random_backgrounds(x, alphas[idx].float() / 255, rng, p_background)
-        x0 = prior.encode_images(x)
-        ids = training_token_ids(prior, [scenes[i] for i in idx.tolist()], rng, p_uncond, p_no_view, coloured)
+        x0 = prior.encode_images(images[idx].float() / 255)
+        ids = training_token_ids(prior, [scenes[i] for i in idx.tolist()], rng, p_uncond, p_no_view)
         t = torch.randint(0, T, (batch_size,), generator=gen)
         noise = torch.randn(x0.shape, generator=gen)
         emb = prior.text_encoder(input_ids=ids).last_hidden_state
@@ -162,12 +136,11 @@ def main(argv=None):
     ap.add_argument('--init', default=None, help='fine-tune this saved prior instead of starting from random weights')
     ap.add_argument('--warmup', type=int, default=200)
     ap.add_argument('--cameras', choices=('world', 'fixed'), default='world', help="'fixed': every training image from one distance and lens (FIXED_CAMERAS), so the prior sees size")
-    ap.add_argument('--random-background', type=float, default=0., metavar='P', help="put this share of the images over a random solid colour, captioned ', coloured background'")
     a = ap.parse_args(argv)
     try:
         train_toy_prior(a.out, steps=a.steps, batch_size=a.batch_size, lr=a.lr, n_images=a.n_images, seed=a.seed,
                         ckpt_every=a.ckpt_every, threads=a.threads, resume=a.resume, kind=a.kind, init=a.init, warmup=a.warmup,
-                        cameras=FIXED_CAMERAS if a.cameras == 'fixed' else None, p_background=a.random_background)
+                        cameras=FIXED_CAMERAS if a.cameras == 'fixed' else None)
     except (UserError, RuntimeError) as e:
         raise SystemExit(f'error: {e}')
 

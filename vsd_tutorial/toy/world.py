@@ -13,10 +13,10 @@ from ..core import UserError, check_positive
 from ..cameras import orbit_camera, get_rays, view_word
 
 # %% auto #0
-__all__ = ['SHAPES', 'COLOURS', 'MODES', 'VIEWS', 'BACKGROUND', 'LIGHT', 'EXTENTS', 'FIXED_CAMERAS', 'BACKGROUND_WORDS',
-           'sdf_sphere', 'sdf_cube', 'sdf_cylinder', 'sdf_cone', 'sdf_torus', 'Primitive', 'lambert', 'normal_colours',
-           'trace', 'render_primitive', 'CameraRanges', 'article', 'object_prompt', 'caption', 'on_background',
-           'recomposite', 'Scene', 'sample_scene', 'render_scenes', 'make_dataset', 'write_dataset']
+__all__ = ['SHAPES', 'COLOURS', 'MODES', 'VIEWS', 'BACKGROUND', 'LIGHT', 'EXTENTS', 'FIXED_CAMERAS', 'sdf_sphere', 'sdf_cube',
+           'sdf_cylinder', 'sdf_cone', 'sdf_torus', 'Primitive', 'lambert', 'normal_colours', 'trace',
+           'render_primitive', 'CameraRanges', 'article', 'object_prompt', 'caption', 'Scene', 'sample_scene',
+           'render_scenes', 'make_dataset', 'write_dataset']
 
 # %% ../../nbs/01_toy_world.ipynb #b28c93fa
 def _sd_box2(q, z, bq, bz):
@@ -164,17 +164,6 @@ def object_prompt(colour:str, shape:str) -> str:
 def caption(shape:str, colour:str, view:str|None=None) -> str:
     "Caption of a scene: 'a red cube, front view' (no view word when `view` is None)."
     return object_prompt(colour, shape) + (f', {view} view' if view else '')
-
-BACKGROUND_WORDS = 'coloured background'   # a caption's suffix when the image is over a random solid colour, not white (threestudio's random backgrounds; 03, 34b)
-
-def on_background(caption:str) -> str:
-    "The caption of the same scene over a random solid colour: 'a red cube, front view, coloured background'."
-    return f'{caption}, {BACKGROUND_WORDS}'
-
-def recomposite(rgb:torch.Tensor, alpha:torch.Tensor, background:torch.Tensor) -> torch.Tensor:
-    "Images `rgb` (B,3,H,W) rendered over `BACKGROUND`, with coverage `alpha` (B,1,H,W), put over solid colours `background` (B,3) instead."
-    old = torch.tensor(BACKGROUND, dtype=rgb.dtype, device=rgb.device)
-    return rgb + (1 - alpha) * (background.to(rgb) - old)[:, :, None, None]
 
 @dataclass
 class Scene:
