@@ -41,6 +41,7 @@ ap.add_argument('--json', default=None, help=f'write the rows here (default: {RE
 ap.add_argument('--mesh', nargs='*', default=[], metavar='KEY=VALUE', help='MeshConfig settings over the preset\'s (e.g. texture_steps=60)')
 ap.add_argument('--stage1', nargs='*', default=[], metavar='KEY=VALUE', help='ParticleConfig settings over the preset\'s (e.g. guidance=3)')
 ap.add_argument('--prior', default=None, help='the toy prior: toy, toy-fixed-camera or a folder (default: the preset\'s, else toy)')
+ap.add_argument('--pictures', default=None, metavar='NAME', help='copy each run\'s grid.png and mesh_grid.png (first seed) to results/fidelity_pictures/SHAPE_NAME_{grid,mesh_grid}.png (34b shows them)')
 a = ap.parse_args()
 torch.set_num_threads(max(1, torch.get_num_threads()))
 stage1_preset, mesh_preset = {'default': ({}, {}), 'fidelity': (FIDELITY, FIDELITY_MESH), 'sees-size': (SEES_SIZE, {})}[a.preset]
@@ -70,6 +71,8 @@ for prompt in a.prompts:
         secs = dict(stage1=s1m['seconds'], **mm['seconds'])
         row = dict(prompt=prompt, seed=seed, stage1=s1, mesh=me, seconds=secs, optimising=sum(secs.values()), modes=s1['modes'])
         rows.append(row)
+        if a.pictures and seed == a.seeds[0]:
+            for part in ('grid', 'mesh_grid'): shutil.copy(out / f'{part}.png', RESULTS / 'fidelity_pictures' / f"{prompt.split(' ', 1)[1].replace(' ', '_')}_{a.pictures}_{part}.png")
         print(f"{prompt:>16} s{seed}: stage 1 IoU {s1['iou']:.2f} speckle x{s1['speckle_ratio']:.2f} bg {s1['background']:.1%} FD x{s1['fd_ratio']:.2f} "
               f"surface {s1['surface_error']:.4f} normals {s1['normal_error']:.1f}° acc {s1['accuracy']:.0%} modes {s1['modes']} | "
               f"mesh IoU {me['iou']:.2f} speckle x{me['speckle_ratio']:.2f} FD x{me['fd_ratio']:.2f} surface {me['surface_error']:.4f} "

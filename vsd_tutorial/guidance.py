@@ -23,15 +23,22 @@ def guidance_weight(alphas_cumprod:torch.Tensor, t:torch.Tensor, kind:str='sds')
 
 # %% ../nbs/10_sds_2d.ipynb #a7acd875
 class TimestepSampler:
-    "t ~ U(t_min, t_max)·T, switching to U(t_min, t_max_after)·T at `anneal_step` (None: never)."
+    """t ~ U(t_min, t_max)·T, switching to U(t_min, t_max_after)·T at `anneal_step` (None: never). `slide_steps`: instead a window
+    of width `width` whose top falls linearly from t_max to t_end over that many steps: coarse structure first, detail last."""
     def __init__(self, num_train_timesteps:int=1000, t_min:float=0.02, t_max:float=0.98,
-                 anneal_step:int|None=None, t_max_after:float=0.50):
+                 anneal_step:int|None=None, t_max_after:float=0.50, slide_steps:int|None=None, t_end:float=0.3, width:float=0.3):
         if not 0 <= t_min < t_max <= 1 or not t_min < t_max_after <= 1:
             raise UserError(f"need 0 <= t_min < t_max <= 1 and t_min < t_max_after <= 1, got {t_min}, {t_max}, {t_max_after}")
+        if slide_steps is not None and not (slide_steps > 0 and t_min < t_end <= t_max and width > 0):
+            raise UserError(f"a sliding window needs slide_steps > 0, t_min < t_end <= t_max and width > 0, got {slide_steps}, {t_end}, {width}")
         self.T, self.t_min, self.t_max, self.anneal_step, self.t_max_after = num_train_timesteps, t_min, t_max, anneal_step, t_max_after
+        self.slide_steps, self.t_end, self.width = slide_steps, t_end, width
 
     def range(self, step:int) -> tuple:
         "The (low, high) integer timestep range at optimisation step `step`."
+        if self.slide_steps is not None:                               # the window's top: t_max → t_end, linearly
+            hi = self.t_max - (self.t_max - self.t_end) * min(step / self.slide_steps, 1.)
+            return int(max(self.t_min, hi - self.width) * self.T), int(hi * self.T)
         hi = self.t_max_after if self.anneal_step is not None and step >= self.anneal_step else self.t_max
         return int(self.t_min * self.T), int(hi * self.T)
 
