@@ -86,7 +86,7 @@ class ParticleConfig:
     supersample: int = 1           # render res*supersample pixels, average-pool to res (ablation in 24_text_to_3d)
     samples: int = 32              # samples per ray (one per voxel through the box; 48, 64: same judged quality, slower)
     anneal: float|None = 0.5       # fraction of the run after which t ~ U(0.02, 0.5); None: never
-    t_schedule: str = 'anneal'     # 'anneal': the paper's t ~ U(0.02, 0.98), annealed as above; 'sliding': a window 0.3 wide whose top falls 0.98 → 0.3 over the run (34b_fidelity)
+    t_schedule: str = 'anneal'     # 'anneal': the paper's t ~ U(0.02, 0.98), annealed as above; 'sliding': a window 0.3 wide whose top falls 0.98 → 0.3 over the run, `anneal` unused (34b_fidelity)
     view_prompts: bool = True      # append ', front view' ... to the prompt
     sparsity: float = 0.0          # weight of an opacity penalty Σ opacity (floaters)
     blob_radius: float = 0.35      # the density blob's radius (scene initialisation; 24_text_to_3d measures its effect on modes)
