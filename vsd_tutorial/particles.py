@@ -86,7 +86,9 @@ class ParticleConfig:
     supersample: int = 1           # render res*supersample pixels, average-pool to res (ablation in 24_text_to_3d)
     samples: int = 32              # samples per ray (one per voxel through the box; 48, 64: same judged quality, slower)
     anneal: float|None = 0.5       # fraction of the run after which t ~ U(0.02, 0.5); None: never
-    t_schedule: str = 'anneal'     # 'anneal': the paper's t ~ U(0.02, 0.98), annealed as above; 'sliding': a window 0.3 wide whose top falls 0.98 → 0.3 over the run, `anneal` unused (34b_fidelity)
+    t_schedule: str = 'anneal'     # 'anneal': the paper's t ~ U(0.02, 0.98), annealed as above; 'sliding': a window `t_width` wide whose top falls 0.98 → `t_end` over the run, `anneal` unused (34b_fidelity)
+    t_end: float = 0.3             # 'sliding' only: where the window's top ends
+    t_width: float = 0.3           # 'sliding' only: the window's width
     view_prompts: bool = True      # append ', front view' ... to the prompt
     sparsity: float = 0.0          # weight of an opacity penalty Σ opacity (floaters)
     blob_radius: float = 0.35      # the density blob's radius (scene initialisation; 24_text_to_3d measures its effect on modes)
@@ -131,6 +133,8 @@ class ParticleConfig:
         if not 0 <= check_number('entropy', self.entropy, low=0) <= 1: raise UserError(f'entropy must be in [0, 1], got {self.entropy}')
         for k, allowed in (('update', ('all', 'random')), ('phi_pass', ('shared', 'separate')), ('t_schedule', ('anneal', 'sliding'))):
             if getattr(self, k) not in allowed: raise UserError(f"unknown {k} {getattr(self, k)!r}; choose {' or '.join(map(repr, allowed))}")
+        if not (0.02 < check_number('t_end', self.t_end) <= 0.98 and check_number('t_width', self.t_width, positive=True) <= 0.96):
+            raise UserError(f't_end must be in (0.02, 0.98] and t_width in (0, 0.96], got {self.t_end} and {self.t_width}')
         if self.guidance is None: self.guidance = 7.5 if self.method == 'vsd' else 100.
         check_number('guidance', self.guidance, low=0); check_number('sparsity', self.sparsity, low=0)
         if self.anneal is not None and not (check_number('anneal', self.anneal, low=0) <= 1): raise UserError(f"anneal must be in [0, 1] or None, got {self.anneal}")
@@ -238,7 +242,8 @@ class ParticleOptimizer:
         self.field = make_field(c, rows).to(prior.device)
         self.opt = ParticleAdam(self.field.parameters(), lr=c.lr)          # one Adam per particle: unpicked ones stay put
         anneal_step = int(c.anneal * c.steps) if c.anneal is not None else None
-        self.sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=anneal_step, slide_steps=c.steps if c.t_schedule == 'sliding' else None)
+        self.sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=anneal_step, 
+                                       slide_steps=c.steps if c.t_schedule == 'sliding' else None, t_end=c.t_end, width=c.t_width)
         self.phi = None
         self.phi_opt = None
         if c.method == 'vsd':
