@@ -242,7 +242,7 @@ class ParticleOptimizer:
         self.field = make_field(c, rows).to(prior.device)
         self.opt = ParticleAdam(self.field.parameters(), lr=c.lr)          # one Adam per particle: unpicked ones stay put
         anneal_step = int(c.anneal * c.steps) if c.anneal is not None else None
-        self.sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=anneal_step, 
+        self.sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=anneal_step,
                                        slide_steps=c.steps if c.t_schedule == 'sliding' else None, t_end=c.t_end, width=c.t_width)
         self.phi = None
         self.phi_opt = None
