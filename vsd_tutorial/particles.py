@@ -12,15 +12,15 @@ from .core import UserError, NonFiniteError, check_positive, check_number
 from .guidance import sds_grad, vsd_grad, grad_injection_loss, guidance_weight, TimestepSampler
 from .lora import LoRAEpsPhi
 from .hashgrid import HashGridField
-from .renderer import GridField, aspect_scale, render, occupancy_grids, update_occupancy, occupancy_available
+from .renderer import GridField, aspect_scale, blob_density, render, occupancy_grids, update_occupancy, occupancy_available
 from .views import sample_cameras, camera_condition
 from .toy.world import LIGHT
 
 
 # %% auto #0
 __all__ = ['VIEWS', 'PRE_FIDELITY', 'FIDELITY', 'SEES_SIZE', 'prompt_view', 'caption_for', 'view_embeddings', 'vsd_step',
-           'ParticleConfig', 'saved_config', 'blob_aspects', 'blob_stretches', 'make_field', 'grid_tv',
-           'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam', 'ParticleOptimizer']
+           'ParticleConfig', 'saved_config', 'blob_aspects', 'blob_stretches', 'hole_axes', 'carve_hole', 'make_field',
+           'grid_tv', 'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam', 'ParticleOptimizer']
 
 # %% ../nbs/23_particles.ipynb #b7e10001
 VIEWS = ('front', 'side', 'back', 'overhead')     # the view words the toy prior was trained with (20_cameras)
@@ -103,6 +103,8 @@ class ParticleConfig:
     init_aspect: float = 3.0       # blobs of n aspect ratios (height/width) spread evenly in log scale over [1/a, a]; 1: all round
     init_noise: float = 0.0        # std of a smooth random perturbation of each particle's density at the start (mode-agnostic with init_aspect=1)
     init_stretch: float = 0.0      # std of each particle's random log-stretch of its blob along x, y and z alike (volume kept; mode-agnostic with init_aspect=1)
+    init_hole: float = 0.0         # radius of a hole carved through each particle's start ('grid' only; 0: none): a blob cannot open a hole, but it can fill one (34b_fidelity)
+    init_hole_axis: str = 'aspect' # the hole's axis: 'aspect': z through a squat blob, y through the others; 'random': a seeded random axis each (knows no hidden one)
     update: str = 'all'            # 'all' particles every step, or one 'random' particle per step (the official code)
     phi_pass: str = 'separate'     # the paper's ε_φ step: own t' ~ U(0,T), ε', camera dropped 10%; 'shared': reuse the baseline's forward (~25% faster)
     lora_steps: int = 1            # ε_φ steps per particle step (extra ones on fresh t', ε')
@@ -123,7 +125,8 @@ class ParticleConfig:
         if self.field not in ('grid', 'hash'): raise UserError(f"unknown field {self.field!r}; choose 'grid' or 'hash'")
         if self.lr is None: self.lr = 0.2 if self.field == 'grid' else HashGridField.default_lr
         if self.field != 'grid' and (self.shading or self.colour_tv or self.density_tv): raise UserError("shading, colour_tv and density_tv need field='grid' (the dense voxel grid)")
-        for k in ('colour_tv', 'density_tv', 'init_noise', 'init_stretch'): check_number(k, getattr(self, k), low=0)
+        for k in ('colour_tv', 'density_tv', 'init_noise', 'init_stretch', 'init_hole'): check_number(k, getattr(self, k), low=0)
+        if self.init_hole and self.field != 'grid': raise UserError("init_hole carves the dense voxel grid; it needs field='grid'")
         if not 0 < check_number('lr_decay', self.lr_decay) <= 1: raise UserError(f'lr_decay must be in (0, 1] (1: constant lr), got {self.lr_decay}')
         for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank', 'lora_steps', 'hash_levels', 'hash_table', 'hash_max_res'): check_positive(k, getattr(self, k))
         for k in ('lr', 'lora_lr', 'blob_radius'): check_number(k, getattr(self, k), positive=True)   # NaN/inf never pass
@@ -131,7 +134,7 @@ class ParticleConfig:
         if check_number('init_aspect', self.init_aspect, positive=True) < 1: raise UserError(f'init_aspect must be >= 1 (1: round blobs), got {self.init_aspect}')
         check_number('repulsion', self.repulsion, low=0)
         if not 0 <= check_number('entropy', self.entropy, low=0) <= 1: raise UserError(f'entropy must be in [0, 1], got {self.entropy}')
-        for k, allowed in (('update', ('all', 'random')), ('phi_pass', ('shared', 'separate')), ('t_schedule', ('anneal', 'sliding'))):
+        for k, allowed in (('update', ('all', 'random')), ('phi_pass', ('shared', 'separate')), ('t_schedule', ('anneal', 'sliding')), ('init_hole_axis', ('aspect', 'random'))):
             if getattr(self, k) not in allowed: raise UserError(f"unknown {k} {getattr(self, k)!r}; choose {' or '.join(map(repr, allowed))}")
         if not (0.02 < check_number('t_end', self.t_end) <= 0.98 and check_number('t_width', self.t_width, positive=True) <= 0.96):
             raise UserError(f't_end must be in (0.02, 0.98] and t_width in (0, 0.96], got {self.t_end} and {self.t_width}')
@@ -162,6 +165,17 @@ def blob_stretches(n:int, std:float, seed:int) -> torch.Tensor:
     s = torch.randn(n, 3, generator=torch.Generator().manual_seed(seed + 104729)) * std
     return (s - s.mean(1, keepdim=True)).exp()
 
+def hole_axes(scale:torch.Tensor, how:str='aspect', seed:int=0) -> torch.Tensor:
+    "Unit axes (n,3) of holes through blobs stretched by `scale` (n,3). 'aspect': z through a squat blob (a ring lying flat), y through the others (a ring on its rim); 'random': seeded, uniform on the sphere."
+    if how == 'random': return F.normalize(torch.randn(len(scale), 3, generator=torch.Generator().manual_seed(seed + 31337)), dim=-1)
+    squat = scale[:, 2] < scale[:, 0]
+    return torch.where(squat[:, None], torch.tensor([0., 0., 1.]), torch.tensor([0., 1., 0.]))
+
+def carve_hole(h:torch.Tensor, x:torch.Tensor, axis:torch.Tensor, radius:float, strength:float=10.) -> torch.Tensor:
+    "A density pre-activation h (...) at points x (...,3) with a cylinder of `radius` around `axis` (3,) through the origin taken out: min(h, λ(d/r − 1)), d the distance to the axis."
+    d = (x - (x @ axis)[..., None] * axis).norm(dim=-1)
+    return torch.minimum(h, strength * (d / radius - 1))
+
 def make_field(cfg:ParticleConfig, rows:slice|None=None):
     "The config's radiance fields for its particles, at their start (blob stretches, noise): a dense `GridField` or a `HashGridField`; `rows`: only those particles, initialised as among all."
     if cfg.field == 'grid': field = GridField(cfg.particles, cfg.grid_res, blob_strength=cfg.blob_strength, blob_radius=cfg.blob_radius, light=LIGHT if cfg.shading else None)
@@ -173,8 +187,14 @@ def make_field(cfg:ParticleConfig, rows:slice|None=None):
     with torch.no_grad():                                            # scene initialisation: each particle's blob stretch
         if cfg.init_aspect != 1: field.blob_scale.copy_(aspect_scale(blob_aspects(cfg.particles, cfg.init_aspect, cfg.seed)))
         if cfg.init_stretch: field.blob_scale.mul_(blob_stretches(cfg.particles, cfg.init_stretch, cfg.seed))   # random axes: knows no hidden one
+        if cfg.init_hole:                                            # the grid starts as the blob's carving: blob + grid = the carved blob
+            lin = torch.linspace(-field.bound, field.bound, cfg.grid_res)
+            z, y, x = torch.meshgrid(lin, lin, lin, indexing='ij'); pts = torch.stack([x, y, z], -1)   # the lattice, as GridField.normals
+            for i, axis in enumerate(hole_axes(field.blob_scale, cfg.init_hole_axis, cfg.seed)):
+                blob = blob_density(pts, cfg.blob_strength, cfg.blob_radius, field.blob_scale[i])
+                field.grid[i, 0] += carve_hole(blob, pts, axis, cfg.init_hole, cfg.blob_strength) - blob
     if rows is None: return field
-    part = make_field(replace(cfg, particles=rows.stop - rows.start, init_noise=0.))
+    part = make_field(replace(cfg, particles=rows.stop - rows.start, init_noise=0., init_hole=0.))
     part.load_state_dict({k: v[rows] for k, v in field.state_dict().items()})   # every tensor of a field stacks its particles on dim 0
     return part
 
