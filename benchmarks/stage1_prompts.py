@@ -28,6 +28,8 @@ ap.add_argument('--jsonl', default=str(RESULTS / 'fidelity_stage1_prompts.jsonl'
 ap.add_argument('--prior', default='toy', help='the toy prior: toy, toy-fixed-camera or a folder')
 ap.add_argument('settings', nargs='*', help='ParticleConfig key=value')
 a = ap.parse_args()
+if any('=' in p for p in a.prompts):   # key=value after --prompts lands in it: a prompt never has '='
+    a.settings, a.prompts = a.settings + [p for p in a.prompts if '=' in p], [p for p in a.prompts if '=' not in p]
 
 settings = {**key_values(a.settings), **({} if a.prior == 'toy' else dict(prior=a.prior))}
 prior, judge = load_prior(a.prior), ToyJudge.load()

@@ -77,7 +77,7 @@ def cmd_generate(a):
     from vsd_tutorial.pipeline import generate, load_run, parse_toy_prompt
     from vsd_tutorial.mesh.stages import MeshConfig, FIDELITY_MESH
     kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius',
-                                   'blob_strength', 'init_aspect', 'init_stretch', 't_schedule', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch', 'hash_levels', 'hash_table', 'hash_max_res') if getattr(a, k) is not None}
+                                   'blob_strength', 'init_aspect', 'init_stretch', 'init_hole', 'init_hole_axis', 'init_hole_close', 't_schedule', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch', 'hash_levels', 'hash_table', 'hash_max_res') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
     if a.fidelity: kw = {**FIDELITY, **kw}                         # 34b_fidelity's preset (flags given win); FIDELITY_MESH below
     prior_spec = SEES_SIZE['prior'] if a.sees_size and a.prior is None else a.prior
@@ -193,9 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--no-anneal', action='store_true', help='keep t ~ U(0.02, 0.98) for the whole run')
     g.add_argument('--t-schedule', choices=('anneal', 'sliding'), default=None, help="t's schedule: the paper's uniform t annealed after half the run (default), or 'sliding': a window 0.3 wide whose top falls 0.98 → 0.3")
     presets = g.add_mutually_exclusive_group()
-    presets.add_argument('--sees-size', action='store_true', help='the SEES_SIZE preset (34b_fidelity\'s best, the one make demo runs): the toy prior that sees size (toy-fixed-camera) at CFG 3, an opacity price, lr decay, colour smoothness, a sliding t window: the cleanest backgrounds and least speckle measured; the dense grid only')
+    presets.add_argument('--sees-size', action='store_true', help='the SEES_SIZE preset (34b_fidelity\'s best, the one make demo runs): the toy prior that sees size (toy-fixed-camera) at CFG 3, an opacity price, lr decay, colour smoothness, a sliding t window, a hole through each start: the cleanest backgrounds and least speckle measured; the dense grid only')
     presets.add_argument('--fidelity', action='store_true', help='the FIDELITY preset (34b_fidelity): fields lit by the toy world\'s light, smoothness, lr decay, opacity price; and the mesh stages\' FIDELITY_MESH; half the speckle, smoother meshes; the dense grid only')
     g.add_argument('--init-stretch', type=finite_float, default=None, help='std of each particle\'s random log-stretch of its blob along x, y, z alike; with --init-aspect 1 a start that knows no hidden axis (default 0)')
+    g.add_argument('--init-hole', type=finite_float, default=None, help='radius of a hole carved through each particle\'s starting blob (the grid field; --sees-size: 0.1; default 0: none)')
+    g.add_argument('--init-hole-axis', choices=('aspect', 'random'), default=None, help='the hole\'s axis: z through squat blobs and y through the others, or a random one each (default aspect)')
+    g.add_argument('--init-hole-close', type=finite_float, default=None, help='the part of the hole\'s carve given back over the run, so a hole stays only where the prior keeps it open (default 1; 0: it stays unless filled)')
     g.add_argument('--init-aspect', type=finite_float, default=None, help='spread of the particles\' initial blob proportions, height/width in [1/a, a] (default 3 with the toy prior, 1 with Stable Diffusion; 1: all round)')
     g.add_argument('--update', choices=('all', 'random'), default=None, help='update all particles every step (default) or one random particle (the official code)')
     g.add_argument('--lora-steps', type=int, default=None, help='ε_φ steps per particle step (default 1)')

@@ -19,8 +19,9 @@ from .toy.world import LIGHT
 
 # %% auto #0
 __all__ = ['VIEWS', 'PRE_FIDELITY', 'FIDELITY', 'SEES_SIZE', 'prompt_view', 'caption_for', 'view_embeddings', 'vsd_step',
-           'ParticleConfig', 'saved_config', 'blob_aspects', 'blob_stretches', 'hole_axes', 'carve_hole', 'make_field',
-           'grid_tv', 'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam', 'ParticleOptimizer']
+           'ParticleConfig', 'saved_config', 'blob_aspects', 'blob_stretches', 'hole_axes', 'carve_hole', 'blob_scales',
+           'hole_carve', 'make_field', 'grid_tv', 'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam',
+           'ParticleOptimizer']
 
 # %% ../nbs/23_particles.ipynb #b7e10001
 VIEWS = ('front', 'side', 'back', 'overhead')     # the view words the toy prior was trained with (20_cameras)
@@ -105,6 +106,7 @@ class ParticleConfig:
     init_stretch: float = 0.0      # std of each particle's random log-stretch of its blob along x, y and z alike (volume kept; mode-agnostic with init_aspect=1)
     init_hole: float = 0.0         # radius of a hole carved through each particle's start ('grid' only; 0: none): a blob cannot open a hole, but it can fill one (34b_fidelity)
     init_hole_axis: str = 'aspect' # the hole's axis: 'aspect': z through a squat blob, y through the others; 'random': a seeded random axis each (knows no hidden one)
+    init_hole_close: float = 1.0   # the part of the carve given back over the run, in parts proportional to the lr: a hole stays only where the prior keeps it open (0: it stays unless filled)
     update: str = 'all'            # 'all' particles every step, or one 'random' particle per step (the official code)
     phi_pass: str = 'separate'     # the paper's ε_φ step: own t' ~ U(0,T), ε', camera dropped 10%; 'shared': reuse the baseline's forward (~25% faster)
     lora_steps: int = 1            # ε_φ steps per particle step (extra ones on fresh t', ε')
@@ -127,6 +129,7 @@ class ParticleConfig:
         if self.field != 'grid' and (self.shading or self.colour_tv or self.density_tv): raise UserError("shading, colour_tv and density_tv need field='grid' (the dense voxel grid)")
         for k in ('colour_tv', 'density_tv', 'init_noise', 'init_stretch', 'init_hole'): check_number(k, getattr(self, k), low=0)
         if self.init_hole and self.field != 'grid': raise UserError("init_hole carves the dense voxel grid; it needs field='grid'")
+        if not 0 <= check_number('init_hole_close', self.init_hole_close) <= 1: raise UserError(f'init_hole_close must be in [0, 1], got {self.init_hole_close}')
         if not 0 < check_number('lr_decay', self.lr_decay) <= 1: raise UserError(f'lr_decay must be in (0, 1] (1: constant lr), got {self.lr_decay}')
         for k in ('particles', 'steps', 'grid_res', 'res', 'supersample', 'samples', 'lora_rank', 'lora_steps', 'hash_levels', 'hash_table', 'hash_max_res'): check_positive(k, getattr(self, k))
         for k in ('lr', 'lora_lr', 'blob_radius'): check_number(k, getattr(self, k), positive=True)   # NaN/inf never pass
@@ -147,7 +150,7 @@ class ParticleConfig:
 
 PRE_FIDELITY = dict(shading=False, colour_tv=0., density_tv=0., lr_decay=1., sparsity=0.)   # the defaults; every run made before issue 17 (the caches of 24, 25, the classroom)
 FIDELITY = dict(shading=True, colour_tv=0.002, density_tv=2e-4, lr_decay=0.1, sparsity=0.02)  # 34b_fidelity's preset: half the speckle, smoother meshes; judge accuracy drops on some prompts
-SEES_SIZE = dict(prior='toy-fixed-camera', guidance=3., sparsity=0.05, lr_decay=0.1, colour_tv=0.002, t_schedule='sliding')   # 34b_fidelity's best: the prior that sees size at CFG 3, unlit, an opacity price, lr decay, colour smoothness, t in a sliding window
+SEES_SIZE = dict(prior='toy-fixed-camera', guidance=3., sparsity=0.05, lr_decay=0.1, colour_tv=0.002, t_schedule='sliding', init_hole=0.1)   # 34b_fidelity's best: the prior that sees size at CFG 3, unlit, an opacity price, lr decay, colour smoothness, t in a sliding window, a hole through each start
 
 def saved_config(config:dict) -> dict:
     "A config dict saved by any version, with today's fields: a setting it predates reads as `PRE_FIDELITY` (how it was run), else its default."
@@ -176,23 +179,32 @@ def carve_hole(h:torch.Tensor, x:torch.Tensor, axis:torch.Tensor, radius:float, 
     d = (x - (x @ axis)[..., None] * axis).norm(dim=-1)
     return torch.minimum(h, strength * (d / radius - 1))
 
+def blob_scales(cfg:ParticleConfig) -> torch.Tensor:
+    "Each particle's blob stretch (n,3) at the start: the spread of proportions (`init_aspect`) times the random stretches (`init_stretch`)."
+    s = aspect_scale(blob_aspects(cfg.particles, cfg.init_aspect, cfg.seed)) if cfg.init_aspect != 1 else torch.ones(cfg.particles, 3)
+    return s * blob_stretches(cfg.particles, cfg.init_stretch, cfg.seed) if cfg.init_stretch else s
+
+def hole_carve(cfg:ParticleConfig, scale:torch.Tensor) -> torch.Tensor:
+    "What `init_hole` takes from each particle's starting density pre-activation on the grid's lattice (n,1,R,R,R), >= 0: blob − `carve_hole`(blob)."
+    lin = torch.linspace(-0.5, 0.5, cfg.grid_res)                               # GridField's box and lattice (as its normals)
+    z, y, x = torch.meshgrid(lin, lin, lin, indexing='ij'); pts = torch.stack([x, y, z], -1)
+    out = torch.zeros(cfg.particles, 1, *pts.shape[:3])
+    for i, axis in enumerate(hole_axes(scale, cfg.init_hole_axis, cfg.seed)):
+        blob = blob_density(pts, cfg.blob_strength, cfg.blob_radius, scale[i])
+        out[i, 0] = blob - carve_hole(blob, pts, axis, cfg.init_hole, cfg.blob_strength)
+    return out
+
 def make_field(cfg:ParticleConfig, rows:slice|None=None):
-    "The config's radiance fields for its particles, at their start (blob stretches, noise): a dense `GridField` or a `HashGridField`; `rows`: only those particles, initialised as among all."
+    "The config's radiance fields for its particles, at their start (blob stretches, noise, holes): a dense `GridField` or a `HashGridField`; `rows`: only those particles, initialised as among all."
     if cfg.field == 'grid': field = GridField(cfg.particles, cfg.grid_res, blob_strength=cfg.blob_strength, blob_radius=cfg.blob_radius, light=LIGHT if cfg.shading else None)
     else: field = HashGridField(cfg.particles, levels=cfg.hash_levels, log2_table=cfg.hash_table, max_res=cfg.hash_max_res,
                                    blob_strength=cfg.blob_strength, blob_radius=cfg.blob_radius)
     if cfg.init_noise and cfg.field == 'grid':                       # smooth noise: 4³ normal values, trilinear up to the grid
         coarse = torch.randn(cfg.particles, 1, 4, 4, 4, generator=torch.Generator().manual_seed(cfg.seed + 104729))
         with torch.no_grad(): field.grid[:, :1] += cfg.init_noise * F.interpolate(coarse, size=(cfg.grid_res,) * 3, mode='trilinear', align_corners=True)
-    with torch.no_grad():                                            # scene initialisation: each particle's blob stretch
-        if cfg.init_aspect != 1: field.blob_scale.copy_(aspect_scale(blob_aspects(cfg.particles, cfg.init_aspect, cfg.seed)))
-        if cfg.init_stretch: field.blob_scale.mul_(blob_stretches(cfg.particles, cfg.init_stretch, cfg.seed))   # random axes: knows no hidden one
-        if cfg.init_hole:                                            # the grid starts as the blob's carving: blob + grid = the carved blob
-            lin = torch.linspace(-field.bound, field.bound, cfg.grid_res)
-            z, y, x = torch.meshgrid(lin, lin, lin, indexing='ij'); pts = torch.stack([x, y, z], -1)   # the lattice, as GridField.normals
-            for i, axis in enumerate(hole_axes(field.blob_scale, cfg.init_hole_axis, cfg.seed)):
-                blob = blob_density(pts, cfg.blob_strength, cfg.blob_radius, field.blob_scale[i])
-                field.grid[i, 0] += carve_hole(blob, pts, axis, cfg.init_hole, cfg.blob_strength) - blob
+    with torch.no_grad():                                            # scene initialisation: each particle's blob stretch (random axes: `init_stretch` knows no hidden one)
+        field.blob_scale.copy_(blob_scales(cfg))
+        if cfg.init_hole: field.grid[:, :1] -= hole_carve(cfg, field.blob_scale)   # blob + grid = the carved blob
     if rows is None: return field
     part = make_field(replace(cfg, particles=rows.stop - rows.start, init_noise=0., init_hole=0.))
     part.load_state_dict({k: v[rows] for k, v in field.state_dict().items()})   # every tensor of a field stacks its particles on dim 0
@@ -260,6 +272,7 @@ class ParticleOptimizer:
         self.rows = rows or slice(0, c.particles)                            # the particles this process holds (34a_distributed: a slice)
         self.shard = (self.rows, c.particles)                                # every draw is made for all particles; this process keeps `rows`
         self.field = make_field(c, rows).to(prior.device)
+        self.hole = (c.init_hole_close * hole_carve(c, blob_scales(c))[self.rows]).to(prior.device) if c.init_hole and c.init_hole_close else None   # the carve that closes
         self.opt = ParticleAdam(self.field.parameters(), lr=c.lr)          # one Adam per particle: unpicked ones stay put
         anneal_step = int(c.anneal * c.steps) if c.anneal is not None else None
         self.sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=anneal_step,
@@ -366,7 +379,15 @@ class ParticleOptimizer:
         loss.backward()
         self._check_finite([q.grad for q in self.field.parameters() if q.grad is not None], 'gradient at step')
         self.opt.step(self.picked)
+        if self.hole is not None: self.close_holes()
         self._check_finite(self.field.parameters(), 'particle parameters after step')
+
+    def close_holes(self):
+        "Give back the part of `init_hole`'s carve that this step's lr is of the run's total lr: all of it by the last step, so a hole stays only where the prior keeps it open."
+        c = self.cfg
+        if self.step_count >= c.steps: return
+        total = sum(c.lr_decay ** (s / c.steps) for s in range(c.steps))    # Σ lr/lr₀ over the run
+        with torch.no_grad(): self.field.grid[:, :1] += self.hole * (self.learning_rate() / c.lr / total)
 
     def learning_rate(self) -> float:
         "The particles' lr at this step: lr·lr_decay^(step/steps), exponential decay from lr to lr·lr_decay."
