@@ -20,7 +20,7 @@ from .toy.world import LIGHT
 # %% auto #0
 __all__ = ['VIEWS', 'PRE_FIDELITY', 'FIDELITY', 'SEES_SIZE', 'prompt_view', 'caption_for', 'view_embeddings', 'vsd_step',
            'ParticleConfig', 'saved_config', 'blob_aspects', 'blob_stretches', 'hole_axes', 'carve_hole', 'blob_scales',
-           'hole_carve', 'make_field', 'grid_tv', 'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam',
+           'hole_cut', 'make_field', 'grid_tv', 'coarse_occupancy', 'kernel_repulsion', 'ParticleAdam',
            'ParticleOptimizer']
 
 # %% ../nbs/23_particles.ipynb #b7e10001
@@ -184,7 +184,7 @@ def blob_scales(cfg:ParticleConfig) -> torch.Tensor:
     s = aspect_scale(blob_aspects(cfg.particles, cfg.init_aspect, cfg.seed)) if cfg.init_aspect != 1 else torch.ones(cfg.particles, 3)
     return s * blob_stretches(cfg.particles, cfg.init_stretch, cfg.seed) if cfg.init_stretch else s
 
-def hole_carve(cfg:ParticleConfig, scale:torch.Tensor) -> torch.Tensor:
+def hole_cut(cfg:ParticleConfig, scale:torch.Tensor) -> torch.Tensor:
     "What `init_hole` takes from each particle's starting density pre-activation on the grid's lattice (n,1,R,R,R), >= 0: blob − `carve_hole`(blob)."
     lin = torch.linspace(-0.5, 0.5, cfg.grid_res)                               # GridField's box and lattice (as its normals)
     z, y, x = torch.meshgrid(lin, lin, lin, indexing='ij'); pts = torch.stack([x, y, z], -1)
@@ -204,7 +204,7 @@ def make_field(cfg:ParticleConfig, rows:slice|None=None):
         with torch.no_grad(): field.grid[:, :1] += cfg.init_noise * F.interpolate(coarse, size=(cfg.grid_res,) * 3, mode='trilinear', align_corners=True)
     with torch.no_grad():                                            # scene initialisation: each particle's blob stretch (random axes: `init_stretch` knows no hidden one)
         field.blob_scale.copy_(blob_scales(cfg))
-        if cfg.init_hole: field.grid[:, :1] -= hole_carve(cfg, field.blob_scale)   # blob + grid = the carved blob
+        if cfg.init_hole: field.grid[:, :1] -= hole_cut(cfg, field.blob_scale)   # blob + grid = the carved blob
     if rows is None: return field
     part = make_field(replace(cfg, particles=rows.stop - rows.start, init_noise=0., init_hole=0.))
     part.load_state_dict({k: v[rows] for k, v in field.state_dict().items()})   # every tensor of a field stacks its particles on dim 0
@@ -272,7 +272,8 @@ class ParticleOptimizer:
         self.rows = rows or slice(0, c.particles)                            # the particles this process holds (34a_distributed: a slice)
         self.shard = (self.rows, c.particles)                                # every draw is made for all particles; this process keeps `rows`
         self.field = make_field(c, rows).to(prior.device)
-        self.hole = (c.init_hole_close * hole_carve(c, blob_scales(c))[self.rows]).to(prior.device) if c.init_hole and c.init_hole_close else None   # the carve that closes
+        total = sum(c.lr_decay ** (s / c.steps) for s in range(c.steps))    # Σ lr/lr₀ over the run
+        self.hole = (c.init_hole_close / total * hole_cut(c, blob_scales(c))[self.rows]).to(prior.device) if c.init_hole and c.init_hole_close else None   # what comes back per unit lr/lr₀
         self.opt = ParticleAdam(self.field.parameters(), lr=c.lr)          # one Adam per particle: unpicked ones stay put
         anneal_step = int(c.anneal * c.steps) if c.anneal is not None else None
         self.sampler = TimestepSampler(prior.num_train_timesteps, anneal_step=anneal_step,
@@ -384,10 +385,8 @@ class ParticleOptimizer:
 
     def close_holes(self):
         "Give back the part of `init_hole`'s carve that this step's lr is of the run's total lr: all of it by the last step, so a hole stays only where the prior keeps it open."
-        c = self.cfg
-        if self.step_count >= c.steps: return
-        total = sum(c.lr_decay ** (s / c.steps) for s in range(c.steps))    # Σ lr/lr₀ over the run
-        with torch.no_grad(): self.field.grid[:, :1] += self.hole * (self.learning_rate() / c.lr / total)
+        if self.step_count >= self.cfg.steps: return
+        with torch.no_grad(): self.field.grid[:, :1] += self.hole * (self.learning_rate() / self.cfg.lr)
 
     def learning_rate(self) -> float:
         "The particles' lr at this step: lr·lr_decay^(step/steps), exponential decay from lr to lr·lr_decay."
