@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from .core import UserError
 from .toy.world import Primitive, render_primitive, MODES, _normals, lambert, CameraRanges
 from .views import sample_cameras, turntable_cameras
-from .renderer import render, render_views, GridField
+from .renderer import render, render_views, GridField, grid_points
 from .image_distillation import object_mask, frechet_distance
 from .pipeline import parse_toy_prompt, evaluate_field
 from .mesh.stages import meshes_from_field
@@ -122,9 +122,7 @@ def primitive_particles(prompt:str, modes:list, res:int=32, slope:float=100., pe
     if parsed is None: raise UserError(f'{prompt!r} names no toy-world object; try "a red cube"')
     if not scale > 0: raise UserError(f'scale must be a positive number, got {scale}')
     f = GridField(len(modes), res, blob_strength=0., light=light)
-    lin = torch.linspace(-f.bound, f.bound, res)
-    z, y, x = torch.meshgrid(lin, lin, lin, indexing='ij')                          # grid axes (D,H,W) = (z,y,x)
-    points = torch.stack([x, y, z], -1).reshape(-1, 3)
+    points = grid_points(res, f.bound).reshape(-1, 3)
     voxel = 2 * f.bound / (res - 1)
     with torch.no_grad():
         for i, mode in enumerate(modes):

@@ -12,7 +12,7 @@ from .core import UserError, NonFiniteError, check_positive, check_number
 from .guidance import sds_grad, vsd_grad, grad_injection_loss, guidance_weight, TimestepSampler
 from .lora import LoRAEpsPhi
 from .hashgrid import HashGridField
-from .renderer import GridField, aspect_scale, blob_density, render, occupancy_grids, update_occupancy, occupancy_available
+from .renderer import GridField, aspect_scale, blob_density, grid_points, render, occupancy_grids, update_occupancy, occupancy_available
 from .views import sample_cameras, camera_condition
 from .toy.world import LIGHT
 
@@ -186,8 +186,7 @@ def blob_scales(cfg:ParticleConfig) -> torch.Tensor:
 
 def hole_cut(cfg:ParticleConfig, scale:torch.Tensor) -> torch.Tensor:
     "What `init_hole` takes from each particle's starting density pre-activation on the grid's lattice (n,1,R,R,R), >= 0: blob − `carve_hole`(blob)."
-    lin = torch.linspace(-0.5, 0.5, cfg.grid_res)                               # GridField's box and lattice (as its normals)
-    z, y, x = torch.meshgrid(lin, lin, lin, indexing='ij'); pts = torch.stack([x, y, z], -1)
+    pts = grid_points(cfg.grid_res)                                              # GridField's lattice (make_field's box: the default bound)
     out = torch.zeros(cfg.particles, 1, *pts.shape[:3])
     for i, axis in enumerate(hole_axes(scale, cfg.init_hole_axis, cfg.seed)):
         blob = blob_density(pts, cfg.blob_strength, cfg.blob_radius, scale[i])

@@ -14,15 +14,21 @@ from .views import CameraBatch
 from .toy.world import BACKGROUND, LIGHT, lambert
 
 # %% auto #0
-__all__ = ['blob_density', 'aspect_scale', 'GridField', 'ray_box', 'render_rays', 'density_normals', 'render', 'render_views',
-           'field_from_primitive', 'occupancy_grids', 'march_step', 'update_occupancy', 'render_rays_occupancy',
-           'emulate_nerfacc_cuda', 'occupancy_available']
+__all__ = ['blob_density', 'grid_points', 'aspect_scale', 'GridField', 'ray_box', 'render_rays', 'density_normals', 'render',
+           'render_views', 'field_from_primitive', 'occupancy_grids', 'march_step', 'update_occupancy',
+           'render_rays_occupancy', 'emulate_nerfacc_cuda', 'occupancy_available']
 
 # %% ../nbs/21_nerf.ipynb #4775bf5e
 def blob_density(x:torch.Tensor, strength:float=10., radius:float=0.35, scale:torch.Tensor|None=None) -> torch.Tensor:
     "The paper's density-blob initialisation λ(1 − ‖x/s‖/r), added to the density's pre-activation; `s` (...,3) stretches it per axis."
     if scale is not None: x = x / scale
     return strength * (1 - x.norm(dim=-1) / radius)
+
+def grid_points(res:int, bound:float=0.5, device=None) -> torch.Tensor:
+    "The res³ lattice of a dense grid over [-bound, bound]³ as world points (res,res,res,3), indexed as the grid (D,H,W) = (z,y,x)."
+    lin = torch.linspace(-bound, bound, res, device=device)
+    z, y, x = torch.meshgrid(lin, lin, lin, indexing='ij')
+    return torch.stack([x, y, z], -1)
 
 def aspect_scale(aspect:torch.Tensor) -> torch.Tensor:
     "Per-axis stretches (n,3) of a volume-preserving blob whose height/width ratio is `aspect` (n,): (a^-1/3, a^-1/3, a^2/3), z up."
@@ -64,9 +70,7 @@ class GridField(nn.Module):
         "Outward unit normals (n,M,3) at x: −∇h of the density's pre-activation h (blob included) on the lattice, box-blurred over 3³ voxels, read trilinearly. Differentiable."
         grid = self.grid if particle is None else self.grid[particle:particle + 1]
         scale = self.blob_scale if particle is None else self.blob_scale[particle:particle + 1]
-        lin = torch.linspace(-self.bound, self.bound, self.res, device=self.device)
-        z, y, x_ = torch.meshgrid(lin, lin, lin, indexing='ij')                               # grid axes (D,H,W) = (z,y,x)
-        h = grid[:, 0] + blob_density(torch.stack([x_, y, z], -1), self.blob_strength, self.blob_radius, scale[:, None, None, None])
+        h = grid[:, 0] + blob_density(grid_points(self.res, self.bound, self.device), self.blob_strength, self.blob_radius, scale[:, None, None, None])
         h = F.avg_pool3d(h[:, None], 3, 1, 1, count_include_pad=False)[:, 0]               # smooth the normals, not the density
         gz, gy, gx = torch.gradient(h, dim=(1, 2, 3))
         g = F.grid_sample(torch.stack([gx, gy, gz], 1), (x / self.bound)[:, :, None, None], mode='bilinear', padding_mode='border', align_corners=True)
@@ -142,9 +146,7 @@ def render_views(field:GridField, cams:CameraBatch, res:int=64, samples:int=96) 
 def field_from_primitive(prim, res:int=64, bound:float=0.5, density:float=30., light=None) -> GridField:
     "A GridField holding a toy-world primitive: density `density` inside its SDF, colour its albedo (lit by `light` if given)."
     f = GridField(1, res, bound, blob_strength=0., light=light)
-    lin = torch.linspace(-bound, bound, res)
-    z, y, x = torch.meshgrid(lin, lin, lin, indexing='ij')                  # grid axes (D,H,W) = (z,y,x)
-    sdf = prim.sdf(torch.stack([x, y, z], -1))
+    sdf = prim.sdf(grid_points(res, bound))
     occ = torch.sigmoid(-sdf / (0.2 * 2 * bound / res))                    # a soft step a fifth of a voxel wide
     f.grid[0, 0] = torch.log(torch.expm1(occ * density + 1e-4))          # softplus^{-1}
     f.grid[0, 1:] = torch.logit(prim.albedo.clamp(0.02, 0.98))[:, None, None, None]

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from ..core import UserError, NonFiniteError, check_positive, check_number
 from ..guidance import sds_grad, vsd_grad, grad_injection_loss, TimestepSampler
 from ..lora import LoRAEpsPhi
-from ..renderer import GridField
+from ..renderer import GridField, grid_points
 from ..views import sample_cameras, camera_condition, CameraBatch
 from ..particles import caption_for
 from .dmtet import DMTet, EmptySurfaceError, laplacian_loss, normal_consistency_loss
@@ -239,9 +239,7 @@ class TextureField(nn.Module):
             if isinstance(field, GridField) and field.light is None:   # unlit: its colour grid is the colour seen
                 t.grid.copy_(F.interpolate(field.grid[:, 1:].detach(), size=(t.res,) * 3, mode='trilinear', align_corners=True))
             else:                                          # any field (or a lit one): its colours, as seen, at the lattice points (x->W, y->H, z->D)
-                lin = torch.linspace(-field.bound, field.bound, t.res, device=field.device)
-                z, y, x = torch.meshgrid(lin, lin, lin, indexing='ij')
-                pts = torch.stack([x, y, z], -1).reshape(1, -1, 3).expand(field.n, -1, -1)
+                pts = grid_points(t.res, field.bound, field.device).reshape(1, -1, 3).expand(field.n, -1, -1)
                 rgb = field.query(pts)[1].clamp(1e-4, 1 - 1e-4)
                 t.grid.copy_(torch.logit(rgb).transpose(1, 2).reshape(field.n, 3, t.res, t.res, t.res))
         return t
