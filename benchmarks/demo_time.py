@@ -26,7 +26,7 @@ m = json.loads(path.read_text())
 if 'mesh' not in m: sys.exit(f'error: {path} has no mesh stages; make demo runs nerf,geometry,texture')
 seconds = dict(stage1=m['seconds'], **m['mesh']['seconds'])
 row = dict(seconds=seconds, optimising=sum(seconds.values()), wall=wall, cores=os.cpu_count(), note=a.note,
-           config=m['config'], accuracy=m['accuracy'], mesh_accuracy=m['mesh'].get('accuracy'),
+           config=m['config'], mesh_config=m['mesh'].get('config'), accuracy=m['accuracy'], mesh_accuracy=m['mesh'].get('accuracy'),
            silhouette_iou=m['silhouette_iou'], background_clean=m['background_clean'])
 with open(a.jsonl, 'a') as f: f.write(json.dumps(row) + '\n')
 print(f"make demo optimising: {row['optimising']:.0f} s (target 120 s): " + ', '.join(f'{k} {v:.1f} s' for k, v in seconds.items())

@@ -8,7 +8,7 @@ defaults, and every number 34b_fidelity defines, per prompt and averaged, beside
 stage distils normal maps from the toy normal prior since that prior exists); fidelity: the FIDELITY
 and FIDELITY_MESH presets (lit fields, smoothness, lr decay, opacity price; a short lit geometry stage, a texture
 stage that refines stage 1's colours); sees-size: SEES_SIZE (the prior that sees size at CFG 3, unlit, opacity price, lr decay,
-colour smoothness) with the mesh stages' defaults. --prior toy-fixed-camera: stage 1 and the texture stage distil the prior that
+colour smoothness, sliding t window, a closing hole) and SEES_SIZE_MESH (the mesh stages' defaults, the texture stage at CFG 3). --prior toy-fixed-camera: stage 1 and the texture stage distil the prior that
 sees size (03_train_toy_prior), with cameras and the Fréchet yardstick from its camera ranges. --resume reuses finished stage-1 runs in --out and runs the mesh stages again.
 
 Per prompt and seed: stage 1 (`generate`, VSD, the defaults) and `stage1_fidelity`; then `mesh_stages` (geometry,
@@ -22,7 +22,7 @@ from vsd_tutorial.sd import load_prior
 from vsd_tutorial.toy.judge import ToyJudge
 from vsd_tutorial.particles import ParticleConfig, FIDELITY, SEES_SIZE
 from vsd_tutorial.pipeline import generate, load_run
-from vsd_tutorial.mesh.stages import MeshConfig, FIDELITY_MESH
+from vsd_tutorial.mesh.stages import MeshConfig, FIDELITY_MESH, SEES_SIZE_MESH
 from vsd_tutorial.mesh.pipeline import mesh_stages
 from vsd_tutorial.mesh.export import load_textured_mesh
 from vsd_tutorial.fidelity import prior_reference, stage1_fidelity, mesh_fidelity
@@ -44,7 +44,7 @@ ap.add_argument('--prior', default=None, help='the toy prior: toy, toy-fixed-cam
 ap.add_argument('--pictures', default=None, metavar='NAME', help='copy each run\'s grid.png and mesh_grid.png (first seed) to results/fidelity_pictures/SHAPE_NAME_{grid,mesh_grid}.png (34b shows them)')
 a = ap.parse_args()
 torch.set_num_threads(max(1, torch.get_num_threads()))
-stage1_preset, mesh_preset = {'default': ({}, {}), 'fidelity': (FIDELITY, FIDELITY_MESH), 'sees-size': (SEES_SIZE, {})}[a.preset]
+stage1_preset, mesh_preset = {'default': ({}, {}), 'fidelity': (FIDELITY, FIDELITY_MESH), 'sees-size': (SEES_SIZE, SEES_SIZE_MESH)}[a.preset]
 prior_name = a.prior or stage1_preset.get('prior', 'toy')
 prior, judge = load_prior(prior_name), ToyJudge.load()
 refs = reference_cache(RESULTS, prior_name)   # the prior's own samples

@@ -75,7 +75,7 @@ def cmd_generate(a):
     from vsd_tutorial.sd import load_prior, is_stable_diffusion, SD_STAGE1, SD_MESH
     from vsd_tutorial.particles import ParticleConfig, caption_for, FIDELITY, SEES_SIZE
     from vsd_tutorial.pipeline import generate, load_run, parse_toy_prompt
-    from vsd_tutorial.mesh.stages import MeshConfig, FIDELITY_MESH
+    from vsd_tutorial.mesh.stages import MeshConfig, FIDELITY_MESH, SEES_SIZE_MESH
     kw = {k: getattr(a, k) for k in ('method', 'particles', 'steps', 'seed', 'guidance', 'lr', 'supersample', 'grid_res', 'samples', 'blob_radius',
                                    'blob_strength', 'init_aspect', 'init_stretch', 'init_hole', 'init_hole_axis', 'init_hole_close', 't_schedule', 'update', 'lora_steps', 'repulsion', 'entropy', 'res', 'field', 'res_final', 'res_switch', 'hash_levels', 'hash_table', 'hash_max_res') if getattr(a, k) is not None}
     if a.no_anneal: kw['anneal'] = None
@@ -88,9 +88,10 @@ def cmd_generate(a):
         kw = {**SD_STAGE1, **kw, 'prior': str(prior_spec)}
     elif prior_spec is not None: kw['prior'] = str(prior_spec)
     cfg = ParticleConfig(a.prompt, **kw)                          # validates every setting before any work
-    mesh_kw = {k: getattr(a, k) for k in ('tet_res', 'threshold', 'geometry_steps', 'texture_steps', 'normal_prior') if getattr(a, k) is not None}
+    mesh_kw = {k: getattr(a, k) for k in ('tet_res', 'threshold', 'geometry_steps', 'texture_steps', 'texture_guidance', 'normal_prior') if getattr(a, k) is not None}
     if mesh_kw.get('normal_prior') == 'none': mesh_kw['normal_prior'] = None   # coloured renders
     if a.fidelity: mesh_kw = {**FIDELITY_MESH, **mesh_kw}
+    if a.sees_size: mesh_kw = {**SEES_SIZE_MESH, **mesh_kw}
     if cfg.prior != 'toy': mesh_kw = dict(res=cfg.res, **mesh_kw)   # mesh renders at the stage-1 resolution
     if is_stable_diffusion(prior_spec): mesh_kw = {**SD_MESH, **mesh_kw}   # the paper's stage 2: SD on normal maps (flags given win)
     mcfg = MeshConfig(cfg.prompt, seed=cfg.seed, **mesh_kw)
@@ -193,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--no-anneal', action='store_true', help='keep t ~ U(0.02, 0.98) for the whole run')
     g.add_argument('--t-schedule', choices=('anneal', 'sliding'), default=None, help="t's schedule: the paper's uniform t annealed after half the run (default), or 'sliding': a window 0.3 wide whose top falls 0.98 → 0.3")
     presets = g.add_mutually_exclusive_group()
-    presets.add_argument('--sees-size', action='store_true', help='the SEES_SIZE preset (34b_fidelity\'s best, the one make demo runs): the toy prior that sees size (toy-fixed-camera) at CFG 3, an opacity price, lr decay, colour smoothness, a sliding t window, a hole through each start: the cleanest backgrounds and least speckle measured; the dense grid only')
+    presets.add_argument('--sees-size', action='store_true', help='the SEES_SIZE preset (34b_fidelity\'s best, the one make demo runs): the toy prior that sees size (toy-fixed-camera) at CFG 3, an opacity price, lr decay, colour smoothness, a sliding t window, a hole through each start; and the mesh stages\' SEES_SIZE_MESH (the texture stage at CFG 3): the cleanest backgrounds and least speckle measured; the dense grid only')
     presets.add_argument('--fidelity', action='store_true', help='the FIDELITY preset (34b_fidelity): fields lit by the toy world\'s light, smoothness, lr decay, opacity price; and the mesh stages\' FIDELITY_MESH; half the speckle, smoother meshes; the dense grid only')
     g.add_argument('--init-stretch', type=finite_float, default=None, help='std of each particle\'s random log-stretch of its blob along x, y, z alike; with --init-aspect 1 a start that knows no hidden axis (default 0)')
     g.add_argument('--init-hole', type=finite_float, default=None, help='radius of a hole carved through each particle\'s starting blob (the grid field; --sees-size: 0.1; default 0: none)')
@@ -210,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--threshold', type=finite_float, default=None, help='stage-1 density that becomes the mesh surface (default 5)')
     g.add_argument('--geometry-steps', type=int, default=None, help='SDS steps of the geometry stage (default 100)')
     g.add_argument('--texture-steps', type=int, default=None, help='VSD steps of the texture stage (default 200)')
+    g.add_argument('--texture-guidance', type=finite_float, default=None, help='CFG of the texture stage (VSD; default 7.5, the paper\'s; --sees-size: 3)')
     g.add_argument('--normal-prior', default=None, metavar='toy|PRIOR', help="geometry stage: distil the mesh's normal maps from this prior, as the paper does (default 'toy': the toy normal prior; 'same': the stage-1 prior, the default with Stable Diffusion; 'none': coloured renders)")
     g.add_argument('--out', default='outputs/generate'); g.add_argument('--resume', action='store_true', help='continue the run in --out')
     g.add_argument('--checkpoint-every', type=int, default=50)

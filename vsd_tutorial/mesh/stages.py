@@ -21,8 +21,8 @@ from ..toy.world import BACKGROUND, lambert, normal_colours
 from ..priors import TOY_NORMAL_PRIOR_PATH, ToyPrior
 
 # %% auto #0
-__all__ = ['PRE_NORMAL_MESH', 'PRE_FIDELITY_MESH', 'FIDELITY_MESH', 'sdf_from_density', 'meshes_from_field', 'shade_mesh',
-           'mesh_normal_map', 'load_normal_prior', 'MeshConfig', 'saved_mesh_config', 'cpu_deterministic',
+__all__ = ['PRE_NORMAL_MESH', 'PRE_FIDELITY_MESH', 'FIDELITY_MESH', 'SEES_SIZE_MESH', 'sdf_from_density', 'meshes_from_field',
+           'shade_mesh', 'mesh_normal_map', 'load_normal_prior', 'MeshConfig', 'saved_mesh_config', 'cpu_deterministic',
            'GeometryStage', 'TextureField', 'TextureStage']
 
 # %% ../../nbs/32_mesh_stages.ipynb #ffac7cdb
@@ -109,6 +109,7 @@ class MeshConfig:
 PRE_NORMAL_MESH = dict(geometry_guidance=100., normal_prior=None)   # the geometry stage before the toy normal prior: coloured renders at the paper's CFG
 PRE_FIDELITY_MESH = dict(geometry_steps=100, normal_consistency=1., geometry_shading=False, texture_steps=200, texture_lr=0.05, **PRE_NORMAL_MESH)   # before issue 17
 FIDELITY_MESH = dict(geometry_steps=50, normal_consistency=10., geometry_shading=True, texture_steps=60, texture_lr=0.01)     # with FIDELITY (34b_fidelity): refine stage 1's colours
+SEES_SIZE_MESH = dict(texture_guidance=3.)   # with SEES_SIZE (34b_fidelity): the texture stage at stage 1's CFG, not the paper's 7.5: closer to true renders
 
 def saved_mesh_config(config:dict) -> dict:
     "A `MeshConfig` dict saved by any version, with today's fields: one saved before stage 2 rendered normal maps reads as `PRE_NORMAL_MESH`."
