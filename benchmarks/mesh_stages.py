@@ -29,7 +29,7 @@ from vsd_tutorial.fidelity import prior_reference, stage1_fidelity, mesh_fidelit
 from _settings import settings, reference_cache, prior_suffix
 
 RESULTS = Path(__file__).parent / 'results'
-TARGETS = dict(iou=0.85, speckle_ratio=1.25, background=0.99, fd_ratio=1.5)
+TARGETS = dict(iou=0.85, speckle_ratio=1.25, background=0.99, fd_ratio=1.5, hole_colour=0.9)   # hole_colour: ours (the issue asks for 'the right colour', no number)
 ap = argparse.ArgumentParser()
 ap.add_argument('--prompts', nargs='+', default=['a red cube', 'a blue cylinder', 'a yellow sphere', 'a green cone', 'a purple torus'])
 ap.add_argument('--seeds', nargs='+', type=int, default=[0]); ap.add_argument('--particles', type=int, default=4)
@@ -76,16 +76,22 @@ for prompt in a.prompts:
         print(f"{prompt:>16} s{seed}: stage 1 IoU {s1['iou']:.2f} speckle x{s1['speckle_ratio']:.2f} bg {s1['background']:.1%} FD x{s1['fd_ratio']:.2f} "
               f"surface {s1['surface_error']:.4f} normals {s1['normal_error']:.1f}° acc {s1['accuracy']:.0%} modes {s1['modes']} | "
               f"mesh IoU {me['iou']:.2f} speckle x{me['speckle_ratio']:.2f} FD x{me['fd_ratio']:.2f} surface {me['surface_error']:.4f} "
-              f"normals {me['normal_error']:.1f}° acc {me['accuracy']:.0%} | {row['optimising']:.0f} s", flush=True)
+              f"normals {me['normal_error']:.1f}° acc {me['accuracy']:.0%}"
+              + (f" | torus hole's inner faces the right colour: stage 1 {s1['hole_colour']:.1%}, mesh {me['hole_colour']:.1%}" if 'hole_colour' in me else '')
+              + f" | {row['optimising']:.0f} s", flush=True)
 mean = lambda part, k: float(np.mean([r[part][k] for r in rows]))
 summary = {part: {k: mean(part, k) for k in ('iou', 'speckle_ratio', 'fd_ratio', 'surface_error', 'normal_error', 'accuracy')} for part in ('stage1', 'mesh')}
 summary['stage1']['background'] = mean('stage1', 'background')
+for part in ('stage1', 'mesh'):                                  # the torus's rows only
+    holes = [r[part]['hole_colour'] for r in rows if 'hole_colour' in r[part]]
+    if holes: summary[part]['hole_colour'] = float(np.mean(holes))
 summary['seconds'] = float(np.mean([r['optimising'] for r in rows]))
 for part in ('stage1', 'mesh'):
     s = summary[part]
     print(f"mean {part:>6}: IoU {s['iou']:.3f} (target >= {TARGETS['iou']}), speckle x{s['speckle_ratio']:.2f} (<= {TARGETS['speckle_ratio']}), "
           f"FD x{s['fd_ratio']:.2f} (<= {TARGETS['fd_ratio']}), surface {s['surface_error']:.4f}, normals {s['normal_error']:.1f}°, accuracy {s['accuracy']:.1%}"
-          + (f", background {s['background']:.1%} clean (>= {TARGETS['background']:.0%})" if part == 'stage1' else ''))
+          + (f", background {s['background']:.1%} clean (>= {TARGETS['background']:.0%})" if part == 'stage1' else '')
+          + (f", torus hole's inner faces {s['hole_colour']:.1%} the right colour (>= {TARGETS['hole_colour']:.0%})" if 'hole_colour' in s else ''))
 print(f"geometry stage: surface {summary['stage1']['surface_error']:.4f} -> {summary['mesh']['surface_error']:.4f}, "
       f"normals {summary['stage1']['normal_error']:.1f}° -> {summary['mesh']['normal_error']:.1f}°; optimising {summary['seconds']:.0f} s per run "
       f"({a.particles} particles, stage 1 + geometry + texture + export)")

@@ -10,19 +10,19 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .core import UserError
-from .toy.world import Primitive, render_primitive, MODES, _normals, lambert, CameraRanges
+from .toy.world import Primitive, render_primitive, MODES, COLOURS, _normals, lambert, CameraRanges
 from .views import sample_cameras, turntable_cameras
 from .renderer import render, render_views, GridField, grid_points
 from .image_distillation import object_mask, frechet_distance
 from .pipeline import parse_toy_prompt, evaluate_field
 from .mesh.stages import meshes_from_field
 from .mesh.dmtet import face_normals
-from .mesh.export import render_textured
+from .mesh.export import render_textured, sample_texture
 
 # %% auto #0
-__all__ = ['LAPLACE', 'speckle', 'true_renders', 'prior_reference', 'appearance', 'surface_error', 'shape_errors', 'field_views',
-           'mesh_views', 'stage1_fidelity', 'mesh_fidelity', 'silhouette_sizes', 'primitive_particles',
-           'iou_up_to_scale', 'haze']
+__all__ = ['LAPLACE', 'speckle', 'true_renders', 'prior_reference', 'appearance', 'surface_error', 'shape_errors', 'hole_colour',
+           'field_hole_colour', 'textured_hole_colour', 'field_views', 'mesh_views', 'stage1_fidelity', 'mesh_fidelity',
+           'silhouette_sizes', 'primitive_particles', 'iou_up_to_scale', 'haze']
 
 # %% ../nbs/34b_fidelity.ipynb #fid00006
 LAPLACE = torch.tensor([[0., 1., 0.], [1., -4., 1.], [0., 1., 0.]]).view(1, 1, 3, 3)
@@ -83,6 +83,45 @@ def shape_errors(meshes:list, prompt:str, modes:list) -> dict:
     rows = [surface_error(v, f, Primitive(*parsed, m)) for (v, f), m in zip(meshes, modes)]
     return dict(surface_error=float(np.mean([r[0] for r in rows])), normal_error=float(np.mean([r[1] for r in rows])))
 
+# %% ../nbs/34b_fidelity.ipynb #fid00103
+def _chroma(rgb:torch.Tensor) -> torch.Tensor:
+    "Colours (...,3) with their brightness divided out: each over its largest channel."
+    return rgb / rgb.max(-1, keepdim=True).values.clamp(min=1e-3)
+
+def hole_colour(verts:torch.Tensor, faces:torch.Tensor, colours:torch.Tensor, prim:Primitive) -> float:
+    "Area share of a torus mesh's inner faces (centre nearer the ring's axis than the tube's centre line) whose colour (F,3), brightness divided out, is nearest `prim`'s among the toy colours; NaN without inner faces."
+    if prim.shape != 'torus': raise UserError(f'hole_colour measures the hole of a torus, not of a {prim.shape}')
+    v, f = verts.detach().float().cpu(), faces.long().cpu()
+    centres = v[f].mean(1)
+    radial = centres[:, [0, 2]] if prim.mode == 'tall' else centres[:, :2]     # a tall torus stands on its rim: its axis is y (Primitive.sdf)
+    inner = radial.norm(dim=-1) < 0.7 * prim.extents[0]                        # sdf_torus's major radius, scaled
+    area = face_normals(v, f, unit=False).norm(dim=-1)[inner] / 2
+    if area.sum() == 0: return float('nan')
+    names = list(COLOURS)
+    palette = _chroma(torch.tensor([COLOURS[c] for c in names]))
+    nearest = torch.cdist(_chroma(colours.detach().float().cpu()[inner]), palette).argmin(-1)
+    return (area * (nearest == names.index(prim.colour))).sum().item() / area.sum().item()
+
+def _mean(values:list) -> float: return float(np.nanmean(values)) if not all(np.isnan(values)) else float('nan')
+
+def field_hole_colour(field, prompt:str, modes:list, tet_res:int=32, threshold:float=5.0) -> float:
+    "Mean `hole_colour` of a stage-1 field's particles' iso-surfaces (the meshes the mesh stages start from), coloured by the field, each against its mode."
+    parsed, out = parse_toy_prompt(prompt), []
+    for i, (d, mode) in enumerate(zip(meshes_from_field(field, tet_res, threshold), modes)):
+        v, f = d()
+        with torch.no_grad(): rgb = field.query(v[f].mean(1)[None].to(field.grid), i)[1][0]
+        out.append(hole_colour(v, f, rgb, Primitive(*parsed, mode)))
+    return _mean(out)
+
+def textured_hole_colour(textured:list, prompt:str, modes:list) -> float:
+    "Mean `hole_colour` of exported meshes, coloured by their textures at the face centres, each against its mode."
+    parsed, out = parse_toy_prompt(prompt), []
+    for tm, mode in zip(textured, modes):
+        uv = tm.uv[tm.faces.long()].mean(1)                                    # a face's corners share its chart: the centre's uv
+        rgb = sample_texture(tm.texture, uv[None, :, None])[0, :, :, 0].T
+        out.append(hole_colour(tm.verts, tm.faces, rgb, Primitive(*parsed, mode)))
+    return _mean(out)
+
 # %% ../nbs/34b_fidelity.ipynb #fid00015
 def field_views(field, n_views:int=8, res:int=32, seed:int=1, samples:int=64, ranges:CameraRanges|None=None) -> torch.Tensor:
     "Every particle from `n_views` cameras drawn from `ranges` (default: the toy world's), rendered 2x supersampled: (n*n_views,3,res,res)."
@@ -97,17 +136,19 @@ def mesh_views(textured:list, n_views:int=8, res:int=32, seed:int=1, ranges:Came
     return torch.cat(out).clamp(0, 1)
 
 def stage1_fidelity(field, prompt:str, reference:dict, judge, threshold:float=5.0, tet_res:int=32) -> dict:
-    "Judge accuracy, silhouette IoU, clean background, modes, sizes (`evaluate_field`) + appearance and shape errors of a stage-1 field."
+    "Judge accuracy, silhouette IoU, clean background, modes, sizes (`evaluate_field`) + appearance and shape errors of a stage-1 field (+ `hole_colour` for a torus)."
     m = evaluate_field(field, prompt, judge)
     modes = [p['iou_mode'] for p in m['particles']]
     meshes = [d() for d in meshes_from_field(field, tet_res, threshold)]
+    hole = dict(hole_colour=field_hole_colour(field, prompt, modes, tet_res, threshold)) if parse_toy_prompt(prompt)[0] == 'torus' else {}
     return dict(accuracy=m['accuracy'], iou=m['silhouette_iou'], background=m['background_clean'], modes=m['modes'], iou_modes=modes, sizes=silhouette_sizes(field, prompt, metrics=m),
-                **appearance(field_views(field, ranges=reference.get('cameras')), reference, judge), **shape_errors(meshes, prompt, modes))
+                **appearance(field_views(field, ranges=reference.get('cameras')), reference, judge), **shape_errors(meshes, prompt, modes), **hole)
 
 def mesh_fidelity(textured:list, prompt:str, reference:dict, judge, modes:list, metrics:dict) -> dict:
-    "Appearance and shape errors of exported meshes, beside the mesh metrics `mesh_stages` returned (accuracy, IoU)."
+    "Appearance and shape errors of exported meshes, beside the mesh metrics `mesh_stages` returned (accuracy, IoU) (+ `hole_colour` for a torus)."
+    hole = dict(hole_colour=textured_hole_colour(textured, prompt, modes)) if parse_toy_prompt(prompt)[0] == 'torus' else {}
     return dict(accuracy=metrics['accuracy'], iou=metrics['silhouette_iou'], iou_vs_nerf=metrics['iou_vs_nerf'],
-                **appearance(mesh_views(textured, ranges=reference.get('cameras')), reference, judge), **shape_errors([(t.verts, t.faces) for t in textured], prompt, modes))
+                **appearance(mesh_views(textured, ranges=reference.get('cameras')), reference, judge), **shape_errors([(t.verts, t.faces) for t in textured], prompt, modes), **hole)
 
 # %% ../nbs/34b_fidelity.ipynb #fid00017
 def silhouette_sizes(field, prompt:str, judge=None, metrics:dict|None=None) -> list:
