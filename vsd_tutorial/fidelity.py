@@ -104,11 +104,11 @@ def hole_colour(verts:torch.Tensor, faces:torch.Tensor, colours:torch.Tensor, pr
 
 def _mean(values:list) -> float: return float(np.nanmean(values)) if not all(np.isnan(values)) else float('nan')
 
-def field_hole_colour(field, prompt:str, modes:list, tet_res:int=32, threshold:float=5.0) -> float:
-    "Mean `hole_colour` of a stage-1 field's particles' iso-surfaces (the meshes the mesh stages start from), coloured by the field, each against its mode."
+def field_hole_colour(field, prompt:str, modes:list, tet_res:int=32, threshold:float=5.0, meshes:list|None=None) -> float:
+    "Mean `hole_colour` of a stage-1 field's particles' iso-surfaces (the meshes the mesh stages start from; `meshes` [(verts, faces)] if already extracted), coloured by the field, each against its mode."
     parsed, out = parse_toy_prompt(prompt), []
-    for i, (d, mode) in enumerate(zip(meshes_from_field(field, tet_res, threshold), modes)):
-        v, f = d()
+    meshes = meshes if meshes is not None else [d() for d in meshes_from_field(field, tet_res, threshold)]
+    for i, ((v, f), mode) in enumerate(zip(meshes, modes)):
         with torch.no_grad(): rgb = field.query(v[f].mean(1)[None].to(field.grid), i)[1][0]
         out.append(hole_colour(v, f, rgb, Primitive(*parsed, mode)))
     return _mean(out)
@@ -140,7 +140,7 @@ def stage1_fidelity(field, prompt:str, reference:dict, judge, threshold:float=5.
     m = evaluate_field(field, prompt, judge)
     modes = [p['iou_mode'] for p in m['particles']]
     meshes = [d() for d in meshes_from_field(field, tet_res, threshold)]
-    hole = dict(hole_colour=field_hole_colour(field, prompt, modes, tet_res, threshold)) if parse_toy_prompt(prompt)[0] == 'torus' else {}
+    hole = dict(hole_colour=field_hole_colour(field, prompt, modes, meshes=meshes)) if parse_toy_prompt(prompt)[0] == 'torus' else {}
     return dict(accuracy=m['accuracy'], iou=m['silhouette_iou'], background=m['background_clean'], modes=m['modes'], iou_modes=modes, sizes=silhouette_sizes(field, prompt, metrics=m),
                 **appearance(field_views(field, ranges=reference.get('cameras')), reference, judge), **shape_errors(meshes, prompt, modes), **hole)
 
