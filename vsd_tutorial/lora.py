@@ -39,6 +39,8 @@ class LoRAEpsPhi(nn.Module):
         if self.adapter in getattr(unet, 'peft_config', {}): raise UserError('this prior already carries a VSD LoRA')
         unet.add_adapter(self.config, adapter_name=self.adapter)
         unet.disable_adapters()                    # the prior stays the pretrained model outside ε_φ calls
+        from peft.tuners.tuners_utils import BaseTunerLayer   # the layers unet.enable_adapters() finds by walking every module, found once
+        self.tuner_layers = [m for m in unet.modules() if isinstance(m, BaseTunerLayer)]
         dim = unet.time_embedding.linear_2.out_features
         self.cond_embedding = CameraEmbedding(cond_dim, dim).to(prior.device) if cond_dim else None
         for p in self.lora_parameters(): p.data = p.data.float()   # on a fp16/bf16 U-Net the adapters still train in fp32
@@ -50,24 +52,23 @@ class LoRAEpsPhi(nn.Module):
 
     def train_mode(self):
         "Make the LoRA parameters trainable (the rest of the prior stays frozen)."
-        self.trainable = True
-        for p in self.lora_parameters(): p.requires_grad_(True)
+        self.trainable = self.lora_parameters()
+        for p in self.trainable: p.requires_grad_(True)
         return self
 
     @contextlib.contextmanager
     def active(self):
         "Inside this context the prior's U-Net is ε_φ (adapters on, condition embedding attached)."
         unet = self.prior.unet
-        unet.enable_adapters()
+        for m in self.tuner_layers: m.enable_adapters(True)        # as unet.enable_adapters(), without its walk (a VSD step toggles twice)
         if self.cond_embedding is not None: unet.class_embedding = self.cond_embedding
         try: yield
         finally:
             unet.class_embedding = None
-            unet.disable_adapters()
+            for m in self.tuner_layers: m.enable_adapters(False)
             # peft's disable also sets requires_grad=False on the LoRA weights; autograd then silently drops their
             # gradients in a backward that runs after this context closed (the ε_φ loss does exactly that). Undo it.
-            if getattr(self, 'trainable', False):
-                for p in self.lora_parameters(): p.requires_grad_(True)
+            for p in getattr(self, 'trainable', []): p.requires_grad_(True)
 
     def forward(self, x_t, t, emb, cond=None, guidance_scale:float=1.0):
         "ε_φ(x_t, t, y, c); `cond` (B, cond_dim) or None for the null condition."

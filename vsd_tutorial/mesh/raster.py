@@ -204,6 +204,9 @@ def _aa_pairs(color, rast, pos_clip, tri, adj, down:bool, max_walk:int=32):
     t1 = tid[:, 1:] if down else tid[:, :, 1:]
     b, r, c = (t0 != t1).nonzero(as_tuple=True)                        # pixel0 = (b,r,c); pixel1 one right / down
     r1, c1 = (r + 1, c) if down else (r, c + 1)
+    if not color.requires_grad:                                        # equal colours: delta 0 and, colour fixed, no gradient
+        keep = (color[b, r, c] != color[b, r1, c1]).any(-1)            # (a mask: every pair inside the silhouette); skip them
+        b, r, c, r1, c1 = b[keep], r[keep], c[keep], r1[keep], c1[keep]
     t0, t1, z0, z1 = t0[b, r, c], t1[b, r, c], z[b, r, c], z[b, r1, c1]
     first = (t0 >= 0) & ((t1 < 0) | (z0 < z1))                         # the nearer triangle (or the only one) decides
     t, ds = torch.where(first, t0, t1), torch.where(first, 1., -1.).to(pos_clip)
