@@ -194,8 +194,29 @@ def _mesh_adjacency(tri:torch.Tensor):
     return face.reshape(nF, 3), wing.reshape(nF, 3)
 
 # %% ../../nbs/31_raster.ipynb #9fc658eb
-def _aa_pairs(color, rast, pos_clip, tri, adj, down:bool, max_walk:int=32):
-    "Colour corrections (pixel index, delta) of analytic antialiasing for right (down=False) or down neighbour pairs."
+def _screen(p, H:int, W:int):
+    "Clip points (...,4) -> pixel coordinates (x, y)."
+    return (p[..., 0] / p[..., 3] + 1) * (W / 2) - 0.5, (1 - p[..., 1] / p[..., 3]) * (H / 2) - 0.5
+
+_area = lambda a0, q0, a1, q1, a2, q2: (a1 - a0) * (q2 - q0) - (a2 - a0) * (q1 - q0)   # twice the signed area of a triangle
+
+def _aa_faces(pos_clip, tri, adj, H:int, W:int):
+    "What the walks of both pair directions read, per face and edge k: its ends in pixels (x, y, x, y) (B,F,3,4), and whether it is a silhouette edge (B,F,3)."
+    face_adj, wing_v = adj
+    tl = tri.long()
+    across = torch.where(wing_v >= 0, wing_v, tl)                       # (F,3) the vertex across edge k (its own when open)
+    i1, i2 = [1, 2, 0], [2, 0, 1]                                      # edge k runs from vertex k+1 to vertex k+2
+    with torch.no_grad():
+        pix = torch.stack(_screen(pos_clip, H, W), -1)                 # (B,V,2) every vertex in pixels, once
+        xy, wing_xy = pix[:, tl], pix[:, across]                       # (B,F,3,2) each face's corners and the vertex across each edge
+        ends = torch.cat([xy[:, :, i1], xy[:, :, i2]], -1)             # (B,F,3,4): edge k from (x, y) to (x, y)
+        # silhouette edges, per face and edge: the wing folds back (or there is none); a sign the pair's frame does not change
+        bb = _area(*xy[:, :, 0].unbind(-1), *xy[:, :, 1].unbind(-1), *xy[:, :, 2].unbind(-1))
+        sil = (_area(*wing_xy.unbind(-1), *ends.unbind(-1)) * bb[..., None] > 0) | (wing_v < 0)
+    return ends, sil
+
+def _aa_pairs(color, rast, pos_clip, tri, adj, faces, down:bool, max_walk:int=32):
+    "Colour corrections (pixel index, delta) of analytic antialiasing for right (down=False) or down neighbour pairs; `faces`: `_aa_faces`."
     B, H, W, C = color.shape
     face_adj, wing_v = adj
     tl = tri.long()
@@ -212,16 +233,11 @@ def _aa_pairs(color, rast, pos_clip, tri, adj, down:bool, max_walk:int=32):
     t, ds = torch.where(first, t0, t1), torch.where(first, 1., -1.).to(pos_clip)
     pr, pc = torch.where(first, r, r1).to(pos_clip), torch.where(first, c, c1).to(pos_clip)   # that triangle's pixel
 
-    def screen(p):
-        "Clip points (...,4) -> pixel coordinates (x, y)."
-        return (p[..., 0] / p[..., 3] + 1) * (W / 2) - 0.5, (1 - p[..., 1] / p[..., 3]) * (H / 2) - 0.5
-    across = torch.where(wing_v >= 0, wing_v, tl)                       # (F,3) the vertex across edge k (its own when open)
     i1, i2 = [1, 2, 0], [2, 0, 1]                                      # edge k runs from vertex k+1 to vertex k+2
-    area = lambda a0, q0, a1, q1, a2, q2: (a1 - a0) * (q2 - q0) - (a2 - a0) * (q1 - q0)
 
     def frame(v, i):
         "Vertices v (m,k) of pairs i -> (along, across) in pixels, differentiably: along 0 at the triangle's pixel, 1 at the other."
-        sx, sy = screen(pos_clip[b[i, None], v])
+        sx, sy = _screen(pos_clip[b[i, None], v], H, W)
         dx, dy = sx - pc[i, None], sy - pr[i, None]
         al, ac = (dy, dx) if down else (dx, dy)
         return al * ds[i, None], ac
@@ -233,21 +249,17 @@ def _aa_pairs(color, rast, pos_clip, tri, adj, down:bool, max_walk:int=32):
         return torch.where(straddle, cross, torch.full_like(cross, -math.inf))
 
     i, f, found = torch.arange(len(t), device=t.device), t, []
+    ends, sil = faces
+    ax = 1 if down else 0                                              # the pair's axis: x for right pairs, y for down pairs
+    order = [ax, 1 - ax, 2 + ax, 3 - ax]                               # edge ends as (along, across, along, across)
     with torch.no_grad():                                              # walk along the segment to the silhouette
-        pix = torch.stack(screen(pos_clip), -1)                        # (B,V,2) every vertex in pixels, once
-        xy, wing_xy = pix[:, tl], pix[:, across]                       # (B,F,3,2) each face's corners and the vertex across each edge
-        ax = 1 if down else 0                                          # the pair's axis: x for right pairs, y for down pairs
-        ends = xy[:, :, i1, ax], xy[:, :, i1, 1 - ax], xy[:, :, i2, ax], xy[:, :, i2, 1 - ax]   # edge k's ends (along, across), (B,F,3)
-        # silhouette edges, per face and edge: the wing folds back (or there is none); a sign the pair's frame does not change
-        bb = area(*xy[:, :, 0].unbind(-1), *xy[:, :, 1].unbind(-1), *xy[:, :, 2].unbind(-1))
-        sil = (area(*wing_xy.unbind(-1), xy[:, :, i1, 0], xy[:, :, i1, 1], xy[:, :, i2, 0], xy[:, :, i2, 1]) * bb[..., None] > 0) | (wing_v < 0)
-        centre = torch.stack([pc, pr], -1)[:, [ax, 1 - ax]]            # (P,2) the triangle's pixel centre, (along, across)
+        start = torch.stack([pc, pr], -1)[:, [ax, 1 - ax, ax, 1 - ax]]  # (P,4) the triangle's pixel centre (along, across), twice
+        sign = torch.stack([ds, torch.ones_like(ds)] * 2, -1)           # (P,4) the pair's direction along it
         for _ in range(max_walk):
             if len(i) == 0: break
             bi = b[i]
-            o_a, o_q, s_ = centre[i, 0, None], centre[i, 1, None], ds[i, None]
-            ea, eq, fa, fq = [e[bi, f] for e in ends]
-            cross = crossings((ea - o_a) * s_, eq - o_q, (fa - o_a) * s_, fq - o_q)
+            e = (ends[bi, f][..., order] - start[i, None]) * sign[i, None]   # (m,3,4) edge ends in the pair's frame
+            cross = crossings(*e.unbind(-1))
             k = cross.argmax(-1)                                       # the edge through which the segment leaves f
             x, s = cross.gather(1, k[:, None])[:, 0], sil[bi, f, k]
             inside = (x > -1 / 16) & (x < 1 + 1 / 16)                  # it leaves f between the two pixel centres
@@ -281,7 +293,8 @@ def antialias(color:torch.Tensor, rast:torch.Tensor, pos_clip:torch.Tensor, tri:
         return out.flip(1)
     B, H, W, C = color.shape
     adj = _mesh_adjacency(tri)
-    idx, deltas = zip(*[_aa_pairs(color, rast, pos_clip, tri, adj, down) for down in (False, True)])
+    faces = _aa_faces(pos_clip, tri, adj, H, W)                        # shared by both directions
+    idx, deltas = zip(*[_aa_pairs(color, rast, pos_clip, tri, adj, faces, down) for down in (False, True)])
     return color.reshape(-1, C).index_add(0, torch.cat(idx), torch.cat(deltas)).reshape(B, H, W, C)
 
 # %% ../../nbs/31_raster.ipynb #9d0d2bec
