@@ -202,7 +202,7 @@ _area = lambda a0, q0, a1, q1, a2, q2: (a1 - a0) * (q2 - q0) - (a2 - a0) * (q1 -
 
 def _aa_faces(pos_clip, tri, adj, H:int, W:int):
     "What the walks of both pair directions read, per face and edge k: its ends in pixels (x, y, x, y) (B,F,3,4), and whether it is a silhouette edge (B,F,3)."
-    face_adj, wing_v = adj
+    _, wing_v = adj
     tl = tri.long()
     across = torch.where(wing_v >= 0, wing_v, tl)                       # (F,3) the vertex across edge k (its own when open)
     i1, i2 = [1, 2, 0], [2, 0, 1]                                      # edge k runs from vertex k+1 to vertex k+2
@@ -218,7 +218,7 @@ def _aa_faces(pos_clip, tri, adj, H:int, W:int):
 def _aa_pairs(color, rast, pos_clip, tri, adj, faces, down:bool, max_walk:int=32):
     "Colour corrections (pixel index, delta) of analytic antialiasing for right (down=False) or down neighbour pairs; `faces`: `_aa_faces`."
     B, H, W, C = color.shape
-    face_adj, wing_v = adj
+    face_adj, _ = adj
     tl = tri.long()
     tid, z = rast[..., 3].detach().round().long() - 1, rast[..., 2].detach()
     t0 = tid[:, :H - 1] if down else tid[:, :, :W - 1]
